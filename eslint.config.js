@@ -1,0 +1,74 @@
+// Lint rules, including the layer rules that say where code may run:
+// src/shared imports nothing from Electron, the DOM or Node; the renderer never imports
+// Electron or Node; the server never imports renderer or main code.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'http', 'https', 'net', 'url', 'util', 'events', 'stream', 'buffer'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'coverage/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    ignores: ['src/shared/**/*.test.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['electron', 'react', 'react-dom', 'zustand', ...nodeBuiltins], message: 'src/shared runs everywhere: no Electron, DOM, React or Node imports.' },
+        { group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/server/**'], message: 'src/shared depends on nothing else in src/.' },
+      ] }],
+    },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    ignores: ['src/renderer/**/*.test.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['electron', ...nodeBuiltins], message: 'The renderer runs in a browser context: no Electron or Node imports.' },
+        { group: ['**/main/**', '**/preload/**', '**/server/**'], message: 'The renderer talks to main only through the host bridge.' },
+      ] }],
+    },
+  },
+  {
+    files: ['src/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['electron', 'react', 'react-dom', 'zustand'], message: 'The server is plain Node.' },
+        { group: ['**/renderer/**', '**/main/**', '**/preload/**'], message: 'The server shares only src/shared with the clients.' },
+      ] }],
+    },
+  },
+  {
+    files: ['src/main/**/*.ts', 'src/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/renderer/**', '**/server/**', 'react', 'react-dom', 'zustand'], message: 'main and preload share only src/shared.' },
+      ] }],
+    },
+  },
+  {
+    files: ['src/preload/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "Property[key.name='ipcRenderer']",
+        message: 'Never expose ipcRenderer: expose one named method per channel of the bridge contract.',
+      }],
+    },
+  },
+);

@@ -1,0 +1,146 @@
+// The contract between the renderer and its host: Electron main behind the preload, or the web
+// host in a browser. One entry per channel with the schemas of its arguments and result. The
+// preload builds one named method per channel from this table; main registers each handler through
+// one wrapper that checks the sender and parses the arguments; the web host implements the same
+// methods in the page. The renderer sees both through one interface (renderer/host/bridge.ts).
+//
+// Key material never crosses this boundary: main signs and runs the handshake itself, and the
+// per-call frame keys go straight to the renderer's encryption worker over a MessagePort.
+import { z } from 'zod';
+import { CallId, CallRole, E2eeDecision, Handle, Nonce, PublicKey, Signature } from './protocol';
+import { Settings, SettingsPatch } from './settings';
+
+export const IdentityInfo = z.object({
+  publicKey: PublicKey,
+  /** The handle registered on the server, or null before first run completes. */
+  handle: Handle.nullable(),
+  /** The public key's fingerprint as shown to users (groups of hex digits). */
+  fingerprint: z.string(),
+});
+export type IdentityInfo = z.infer<typeof IdentityInfo>;
+
+export const SettingsState = z.object({
+  settings: Settings,
+  /** Set when the stored settings could not be read: what happened and where the old file went. */
+  problem: z.string().nullable(),
+});
+export type SettingsState = z.infer<typeof SettingsState>;
+
+/** How far this device trusts the peer's identity key. */
+export const PeerTrust = z.enum([
+  'new', // first call with this handle: the key is now pinned
+  'pinned', // the key matches the one pinned earlier
+  'verified', // pinned, and the user compared security codes and marked it verified
+  'changed', // the key differs from the pinned one: warn before and during the call
+]);
+export type PeerTrust = z.infer<typeof PeerTrust>;
+
+export const CallPrepareArgs = z.object({
+  callId: CallId,
+  role: CallRole,
+  peerHandle: Handle,
+  peerKey: PublicKey,
+});
+export const CallPrepareResult = z.object({
+  /** This side's E2EE setting for the call, signed by the identity key. */
+  decision: E2eeDecision,
+  peerTrust: PeerTrust,
+});
+
+export const StandardReason = z.enum(['local-off', 'peer-off', 'both-off']);
+export type StandardReason = z.infer<typeof StandardReason>;
+
+export const HandshakeMessage = z.object({
+  seq: z.number().int().min(0).max(7),
+  payload: z.string().regex(/^[A-Za-z0-9_-]{1,1400}$/),
+});
+export type HandshakeMessage = z.infer<typeof HandshakeMessage>;
+
+/** The end-to-end state of one call as the host sees it. */
+export const E2eeStatus = z.discriminatedUnion('state', [
+  /** Standard (hop-by-hop DTLS-SRTP) encryption, and why. */
+  z.object({ state: z.literal('standard'), reason: StandardReason }),
+  z.object({ state: z.literal('handshaking') }),
+  z.object({
+    state: z.literal('established'),
+    /** 20 digits, the same on both ends unless someone is in the middle. */
+    securityCode: z.string().regex(/^\d{20}$/),
+    peerTrust: PeerTrust,
+  }),
+  z.object({ state: z.literal('failed'), reason: z.string().max(300) }),
+]);
+export type E2eeStatus = z.infer<typeof E2eeStatus>;
+
+export const E2eeStep = z.object({
+  status: E2eeStatus,
+  /** A handshake message to relay to the peer, if this step produced one. */
+  send: HandshakeMessage.nullable(),
+});
+export type E2eeStep = z.infer<typeof E2eeStep>;
+
+const noArgs = z.tuple([]);
+
+export const bridgeContract = {
+  'identity.get': { args: noArgs, result: IdentityInfo },
+  /** Records the handle after the server accepted the registration. */
+  'identity.setHandle': { args: z.tuple([Handle]), result: IdentityInfo },
+  /** Signs the server's login challenge (the host builds the signed bytes itself). */
+  'identity.signLogin': { args: z.tuple([Nonce]), result: Signature },
+  'settings.get': { args: noArgs, result: SettingsState },
+  'settings.update': { args: z.tuple([SettingsPatch]), result: Settings },
+  /**
+   * Starts a call on this device: pins or checks the peer's key and signs this side's E2EE
+   * decision. Media permission is granted from here until `call.end`.
+   */
+  'call.prepare': { args: z.tuple([CallPrepareArgs]), result: CallPrepareResult },
+  /**
+   * Both decisions are known: checks the peer's signed decision and decides the mode. The caller
+   * gets the first handshake message to send.
+   */
+  'e2ee.begin': {
+    args: z.tuple([z.object({ callId: CallId, peerDecision: E2eeDecision })]),
+    result: E2eeStep,
+  },
+  /** One handshake message from the peer. */
+  'e2ee.receive': {
+    args: z.tuple([z.object({ callId: CallId, message: HandshakeMessage })]),
+    result: E2eeStep,
+  },
+  /** Marks the peer's current key as verified after the users compared security codes. */
+  'contacts.markVerified': { args: z.tuple([z.object({ handle: Handle, publicKey: PublicKey })]), result: PeerTrust },
+  /** The call is over on this device: forget its keys and revoke media permission. */
+  'call.end': { args: z.tuple([z.object({ callId: CallId })]), result: z.null() },
+} as const;
+
+export type BridgeContract = typeof bridgeContract;
+export type BridgeChannel = keyof BridgeContract;
+export type BridgeArgs<C extends BridgeChannel> = z.infer<BridgeContract[C]['args']>;
+export type BridgeResult<C extends BridgeChannel> = z.infer<BridgeContract[C]['result']>;
+
+/** What the host does for the renderer: one async method per channel. */
+export type HostCalls = {
+  [C in BridgeChannel]: (...args: BridgeArgs<C>) => Promise<BridgeResult<C>>;
+};
+
+/** Events the host raises in the renderer (tray, notifications, deep links, shortcuts). */
+export const HostEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('dial'), handle: Handle }),
+  z.object({ type: z.literal('accept-call'), callId: CallId }),
+  z.object({ type: z.literal('decline-call'), callId: CallId }),
+  z.object({ type: z.literal('toggle-mute') }),
+]);
+export type HostEvent = z.infer<typeof HostEvent>;
+
+/** The message that carries a call's frame-key port from the host to the renderer. */
+export const KEY_PORT_MESSAGE = 'softphone:key-port';
+
+/** Frame keys for one call, sent by the host on the key port (never through React or logs). */
+export const FrameKeysMessage = z.object({
+  type: z.literal('frame-keys'),
+  callId: CallId,
+  /** 0 for the caller, 1 for the callee: the sender bit in every SFrame KID. */
+  localSender: z.union([z.literal(0), z.literal(1)]),
+  sendBaseKey: z.instanceof(Uint8Array),
+  receiveBaseKey: z.instanceof(Uint8Array),
+});
+export type FrameKeysMessage = z.infer<typeof FrameKeysMessage>;

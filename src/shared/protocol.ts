@@ -1,0 +1,234 @@
+// The signaling protocol between clients and the server, as zod schemas. Every message on the
+// WebSocket is one JSON object with `v` (protocol version) and `type`. A client request may carry
+// an `id`; the server's answer to it carries the same number as `re`. Both sides parse every
+// message they receive with these schemas and drop what does not parse, with an error reply.
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+/** Largest WebSocket message either side accepts (an SDP with video is about 6 KB). */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+const v = z.literal(PROTOCOL_VERSION);
+const requestId = z.number().int().nonnegative().max(2 ** 31);
+
+export const Handle = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9._-]{1,30})[a-z0-9]$/, 'a handle is 3–32 characters: a–z, 0–9, ".", "_" or "-", starting and ending with a letter or digit');
+export type Handle = z.infer<typeof Handle>;
+
+/** An Ed25519 public key, 32 bytes as unpadded base64url. */
+export const PublicKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a public key is 32 bytes of base64url');
+export type PublicKey = z.infer<typeof PublicKey>;
+/** An Ed25519 signature, 64 bytes as unpadded base64url. */
+export const Signature = z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'a signature is 64 bytes of base64url');
+export const Nonce = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a nonce is 32 bytes of base64url');
+export const CallId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'a call id is 16 random bytes of base64url');
+export type CallId = z.infer<typeof CallId>;
+/** Opaque handshake bytes relayed between the endpoints (base64url, at most 1 KB decoded). */
+const Opaque = z.string().regex(/^[A-Za-z0-9_-]{1,1400}$/);
+
+export const CallRole = z.enum(['caller', 'callee']);
+export type CallRole = z.infer<typeof CallRole>;
+
+/**
+ * One side's end-to-end encryption setting for one call, signed by its identity key (see
+ * shared/e2ee/decision.ts for the signed bytes). The peer checks it; the server only reads it.
+ */
+export const E2eeDecision = z.object({
+  e2ee: z.boolean(),
+  role: CallRole,
+  signature: Signature,
+});
+export type E2eeDecision = z.infer<typeof E2eeDecision>;
+
+export const Jsep = z.object({
+  type: z.enum(['offer', 'answer']),
+  sdp: z.string().min(1).max(48 * 1024),
+});
+export type Jsep = z.infer<typeof Jsep>;
+
+export const IceCandidate = z.object({
+  candidate: z.string().max(1024),
+  sdpMid: z.string().max(64).nullable().optional(),
+  sdpMLineIndex: z.number().int().nonnegative().max(64).nullable().optional(),
+});
+export type IceCandidate = z.infer<typeof IceCandidate>;
+
+/** Which of a client's two peer connections a candidate belongs to. */
+export const MediaLeg = z.enum(['publisher', 'subscriber']);
+export type MediaLeg = z.infer<typeof MediaLeg>;
+
+export const PresenceStatus = z.enum(['available', 'busy', 'dnd', 'offline']);
+export type PresenceStatus = z.infer<typeof PresenceStatus>;
+
+export const EndReason = z.enum([
+  'hangup', // a party hung up an established call
+  'declined', // the callee declined
+  'busy', // the callee was in another call
+  'dnd', // the callee has do-not-disturb on
+  'no-answer', // nobody answered before the ringing timeout
+  'cancelled', // the caller gave up before an answer
+  'offline', // the callee is not connected
+  'unknown-user', // no account has that handle
+  'disconnected', // a party's connection was lost and did not come back in time
+  'failed', // media or server failure
+  'e2ee-failed', // the end-to-end encryption handshake or its verification failed
+]);
+export type EndReason = z.infer<typeof EndReason>;
+
+export const ErrorCode = z.enum([
+  'bad-message', // did not parse against the protocol
+  'unsupported-version',
+  'not-authenticated',
+  'bad-signature',
+  'unknown-account',
+  'handle-taken',
+  'key-registered', // the public key already has an account under another handle
+  'no-such-call',
+  'not-allowed', // the request is not valid for this user or call state
+  'rate-limited',
+  'media-failed',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+// ---- client → server -------------------------------------------------------------------------
+
+const clientBase = { v, id: requestId.optional() };
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  /** Creates an account for this key under `handle`, proving possession of the key. */
+  z.object({ ...clientBase, type: z.literal('register'), handle: Handle, publicKey: PublicKey, signature: Signature }),
+  /** Logs in to the account of this key. */
+  z.object({ ...clientBase, type: z.literal('login'), publicKey: PublicKey, signature: Signature }),
+  /** Resolves a handle to its identity public key (to dial it and pin it). */
+  z.object({ ...clientBase, type: z.literal('lookup'), handle: Handle }),
+  /** Subscribes to the presence of these handles (replaces the previous list). */
+  z.object({ ...clientBase, type: z.literal('presence.watch'), handles: z.array(Handle).max(500) }),
+  /** Sets this user's own availability. */
+  z.object({ ...clientBase, type: z.literal('presence.set'), status: z.enum(['available', 'dnd']) }),
+  z.object({
+    ...clientBase,
+    type: z.literal('call.invite'),
+    callId: CallId,
+    to: Handle,
+    video: z.boolean(),
+    decision: E2eeDecision,
+  }),
+  z.object({ ...clientBase, type: z.literal('call.accept'), callId: CallId, decision: E2eeDecision }),
+  z.object({ ...clientBase, type: z.literal('call.decline'), callId: CallId }),
+  z.object({ ...clientBase, type: z.literal('call.cancel'), callId: CallId }),
+  z.object({ ...clientBase, type: z.literal('call.hangup'), callId: CallId }),
+  /** Ends the call because this endpoint could not establish or verify end-to-end encryption. */
+  z.object({ ...clientBase, type: z.literal('call.fail'), callId: CallId, reason: z.literal('e2ee-failed') }),
+  /** Publishes this endpoint's media: the answer comes back as `media.answer`. */
+  z.object({
+    ...clientBase,
+    type: z.literal('media.publish'),
+    callId: CallId,
+    jsep: Jsep,
+    e2ee: z.boolean(),
+  }),
+  /** The answer to the server's `media.subscribe-offer`. */
+  z.object({ ...clientBase, type: z.literal('media.subscribe-answer'), callId: CallId, jsep: Jsep }),
+  z.object({
+    ...clientBase,
+    type: z.literal('media.trickle'),
+    callId: CallId,
+    leg: MediaLeg,
+    candidate: IceCandidate.nullable(),
+  }),
+  /** Relays one end-to-end handshake message to the peer, unread. */
+  z.object({ ...clientBase, type: z.literal('e2ee.handshake'), callId: CallId, seq: z.number().int().min(0).max(7), payload: Opaque }),
+  z.object({ ...clientBase, type: z.literal('ping') }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+export type ClientMessageType = ClientMessage['type'];
+
+// ---- server → client -------------------------------------------------------------------------
+
+const serverBase = { v, re: requestId.optional() };
+
+export const ServerMessage = z.discriminatedUnion('type', [
+  /** Sent first on every connection: sign it to log in or register. */
+  z.object({ ...serverBase, type: z.literal('challenge'), nonce: Nonce }),
+  z.object({ ...serverBase, type: z.literal('session'), handle: Handle, publicKey: PublicKey }),
+  z.object({ ...serverBase, type: z.literal('error'), code: ErrorCode, message: z.string().max(500) }),
+  z.object({ ...serverBase, type: z.literal('ok') }),
+  z.object({ ...serverBase, type: z.literal('lookup.result'), handle: Handle, publicKey: PublicKey.nullable() }),
+  z.object({ ...serverBase, type: z.literal('presence'), handle: Handle, status: PresenceStatus }),
+  /** To the callee: someone is calling. */
+  z.object({
+    ...serverBase,
+    type: z.literal('call.incoming'),
+    callId: CallId,
+    from: Handle,
+    fromKey: PublicKey,
+    video: z.boolean(),
+    decision: E2eeDecision,
+  }),
+  /** To the caller: the callee's device is ringing. */
+  z.object({ ...serverBase, type: z.literal('call.ringing'), callId: CallId }),
+  /**
+   * To both parties: the callee accepted and the call's media room is ready. `roomE2ee` is the
+   * server's reading of the two decisions; each endpoint checks the signed decisions itself.
+   */
+  z.object({
+    ...serverBase,
+    type: z.literal('call.accepted'),
+    callId: CallId,
+    decision: E2eeDecision,
+    roomE2ee: z.boolean(),
+  }),
+  /** To both parties: media flows both ways through the media server. */
+  z.object({ ...serverBase, type: z.literal('call.active'), callId: CallId }),
+  z.object({ ...serverBase, type: z.literal('call.ended'), callId: CallId, reason: EndReason, by: Handle.optional() }),
+  z.object({ ...serverBase, type: z.literal('media.answer'), callId: CallId, jsep: Jsep }),
+  /** The peer's media is published: answer this offer to receive it. */
+  z.object({ ...serverBase, type: z.literal('media.subscribe-offer'), callId: CallId, jsep: Jsep }),
+  z.object({ ...serverBase, type: z.literal('e2ee.handshake'), callId: CallId, seq: z.number().int().min(0).max(7), payload: Opaque }),
+  z.object({ ...serverBase, type: z.literal('pong') }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+export type ServerMessageType = ServerMessage['type'];
+
+/** Distributes over the union so each member keeps its own fields. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A message as a sender writes it; `v` is filled in by the sender's transport. */
+export type ClientMessageBody = DistributiveOmit<ClientMessage, 'v'>;
+export type ServerMessageBody = DistributiveOmit<ServerMessage, 'v'>;
+
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
+
+function parseWith<T>(schema: z.ZodType<T>, raw: string | ArrayBuffer | Uint8Array): ParseResult<T> {
+  const text = typeof raw === 'string' ? raw : new TextDecoder().decode(raw);
+  if (text.length > MAX_MESSAGE_BYTES) return { ok: false, error: 'message too large' };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'not JSON' };
+  }
+  if (typeof json === 'object' && json !== null && 'v' in json && json.v !== PROTOCOL_VERSION) {
+    return { ok: false, error: `unsupported protocol version ${String(json.v)} (this side speaks ${PROTOCOL_VERSION})` };
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    return { ok: false, error: issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'invalid message' };
+  }
+  return { ok: true, message: result.data };
+}
+
+export function parseClientMessage(raw: string | ArrayBuffer | Uint8Array): ParseResult<ClientMessage> {
+  return parseWith(ClientMessage, raw);
+}
+
+export function parseServerMessage(raw: string | ArrayBuffer | Uint8Array): ParseResult<ServerMessage> {
+  return parseWith(ServerMessage, raw);
+}
+
+/** The bytes a client signs to log in or register: domain-separated, bound to the challenge. */
+export function loginChallengeBytes(nonce: string): Uint8Array {
+  return new TextEncoder().encode(`softphone/login/v1\n${nonce}`);
+}

@@ -1,0 +1,9 @@
+// The few web-platform globals src/shared relies on. Every runtime the project targets (Node 20,
+// Chromium, Electron, dedicated workers) has them; declaring them here keeps DOM and Node types out.
+declare class TextEncoder {
+  encode(input?: string): Uint8Array;
+}
+declare class TextDecoder {
+  constructor(label?: string, options?: { fatal?: boolean });
+  decode(input?: ArrayBuffer | ArrayBufferView): string;
+}

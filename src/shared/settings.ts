@@ -1,0 +1,58 @@
+// The user's settings: one schema, its defaults, and the type derived from it. Main (or the web
+// host) reads the stored file with `readStoredSettings` and checks every change with
+// `SettingsPatch` before applying it.
+import { z } from 'zod';
+
+/** A media device id as the browser reports it, or null for the system default. */
+const DeviceId = z.string().max(256).nullable();
+
+export const RINGTONES = ['classic', 'chime', 'pulse'] as const;
+
+const fields = {
+  /** End-to-end encrypt calls where the peer has it on too. Rules out recording and transcription. */
+  e2ee: z.boolean(),
+  audioInputId: DeviceId,
+  audioOutputId: DeviceId,
+  videoInputId: DeviceId,
+  ringtone: z.enum(RINGTONES),
+  /** 0 silences the ringtone; 1 is full volume. */
+  ringtoneVolume: z.number().min(0).max(1),
+  notifications: z.boolean(),
+  startAtLogin: z.boolean(),
+  /**
+   * The signaling server (ws:// or wss://). Null in the web client, which always uses the server
+   * that served it.
+   */
+  serverUrl: z
+    .url({ protocol: /^wss?$/, error: 'the server address must be a ws:// or wss:// URL' })
+    .max(512)
+    .nullable(),
+};
+
+export const Settings = z.object(fields);
+export type Settings = z.infer<typeof Settings>;
+
+/** A change to some settings; an unknown key is an error, not silently dropped. */
+export const SettingsPatch = z.object(fields).partial().strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  e2ee: true,
+  audioInputId: null,
+  audioOutputId: null,
+  videoInputId: null,
+  ringtone: 'classic',
+  ringtoneVolume: 0.8,
+  notifications: true,
+  startAtLogin: false,
+  serverUrl: null,
+});
+
+/**
+ * Reads settings as stored: fields missing from an older file take their defaults, fields a newer
+ * version added are dropped, and anything invalid is an error (the caller keeps the file aside).
+ */
+export function readStoredSettings(stored: unknown): Settings {
+  const partial = z.object(fields).partial().parse(stored);
+  return Settings.parse({ ...DEFAULT_SETTINGS, ...partial });
+}
