@@ -1,0 +1,90 @@
+// This device's long-term Ed25519 identity: created on first run, sealed at rest with the system's
+// secret store, together with the handle the server registered. The vault hands the secret key
+// only to code in main (the call security engine); the renderer sees the public parts.
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { IdentityInfo } from '../shared/bridge';
+import { bytesToHex, fromBase64Url, toBase64Url } from '../shared/encoding';
+import { Handle } from '../shared/protocol';
+import { readSealedFile, writeSealedFile, type SealedFileOptions, type SecretProtection } from './sealedFile';
+import { SerialQueue } from './serialQueue';
+
+export const IDENTITY_FILE = 'identity.json';
+
+const StoredIdentity = z.object({
+  /** The 32-byte Ed25519 secret key (seed), unpadded base64url. */
+  secretKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  handle: Handle.nullable(),
+});
+type StoredIdentity = z.infer<typeof StoredIdentity>;
+
+export interface IdentityVaultOptions {
+  /** The app's user-data folder. */
+  dir: string;
+  protection: SecretProtection;
+  now?: () => Date;
+}
+
+export class IdentityVault {
+  private readonly writes = new SerialQueue();
+
+  private constructor(
+    private readonly file: SealedFileOptions<StoredIdentity>,
+    private readonly secretKey: Uint8Array,
+    private readonly publicKey: Uint8Array,
+    private handle: Handle | null,
+  ) {}
+
+  /**
+   * Opens this device's identity, creating and saving a new one on first run. Throws
+   * StoreUnreadableError (file kept aside) or SecretStoreLockedError (file untouched) when the
+   * stored identity cannot be used; it never replaces a stored identity by itself.
+   */
+  static async open(options: IdentityVaultOptions): Promise<IdentityVault> {
+    const file: SealedFileOptions<StoredIdentity> = {
+      path: join(options.dir, IDENTITY_FILE),
+      what: 'The identity file',
+      schema: StoredIdentity,
+      protection: options.protection,
+      ...(options.now ? { now: options.now } : {}),
+    };
+    const stored = await readSealedFile(file);
+    if (stored) {
+      const secretKey = fromBase64Url(stored.secretKey);
+      return new IdentityVault(file, secretKey, ed25519.getPublicKey(secretKey), stored.handle);
+    }
+    const secretKey = ed25519.utils.randomSecretKey();
+    await writeSealedFile(file, { secretKey: toBase64Url(secretKey), handle: null });
+    return new IdentityVault(file, secretKey, ed25519.getPublicKey(secretKey), null);
+  }
+
+  info(): IdentityInfo {
+    return { publicKey: toBase64Url(this.publicKey), handle: this.handle, fingerprint: fingerprintOf(this.publicKey) };
+  }
+
+  /** Records the handle the server accepted for this identity. */
+  async setHandle(handle: Handle): Promise<IdentityInfo> {
+    const checked = Handle.parse(handle);
+    return this.writes.run(async () => {
+      await writeSealedFile(this.file, { secretKey: toBase64Url(this.secretKey), handle: checked });
+      this.handle = checked;
+      return this.info();
+    });
+  }
+
+  /** The secret key, for the call security engine in main only. Never send it over IPC. */
+  identitySeed(): Uint8Array {
+    return this.secretKey.slice();
+  }
+}
+
+/**
+ * The fingerprint users see for a public key: the first 16 bytes of its SHA-256, as eight groups
+ * of four hex digits.
+ */
+export function fingerprintOf(publicKey: Uint8Array): string {
+  const hex = bytesToHex(sha256(publicKey).subarray(0, 16));
+  return hex.match(/.{4}/g)?.join(' ') ?? hex;
+}

@@ -1,0 +1,85 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_SETTINGS, type SettingsPatch } from '../shared/settings';
+import { SETTINGS_FILE, SettingsStore } from './settingsStore';
+import { temporaryFolder } from './testing/fakeSecretStorage';
+
+let folder: Awaited<ReturnType<typeof temporaryFolder>>;
+beforeEach(async () => {
+  folder = await temporaryFolder();
+});
+afterEach(() => folder.remove());
+
+const settingsPath = () => join(folder.dir, SETTINGS_FILE);
+const now = () => new Date('2025-06-01T12:00:00.000Z');
+
+describe('SettingsStore', () => {
+  it('starts from the defaults without a problem when there is no file', async () => {
+    const store = await SettingsStore.open({ dir: folder.dir });
+    expect(store.state()).toEqual({ settings: DEFAULT_SETTINGS, problem: null });
+  });
+
+  it('saves a change, announces it at once and reads it back', async () => {
+    const store = await SettingsStore.open({ dir: folder.dir });
+    const listener = vi.fn();
+    store.onChange(listener);
+
+    const saved = await store.update({ e2ee: false, serverUrl: 'wss://phone.example.org/ws' });
+
+    expect(saved).toEqual({ ...DEFAULT_SETTINGS, e2ee: false, serverUrl: 'wss://phone.example.org/ws' });
+    expect(listener).toHaveBeenCalledWith(saved, DEFAULT_SETTINGS);
+    expect((await SettingsStore.open({ dir: folder.dir })).current()).toEqual(saved);
+  });
+
+  it('refuses unknown keys and invalid values without saving or announcing anything', async () => {
+    const store = await SettingsStore.open({ dir: folder.dir });
+    const listener = vi.fn();
+    store.onChange(listener);
+
+    await expect(store.update({ theme: 'dark' } as unknown as SettingsPatch)).rejects.toThrow();
+    await expect(store.update({ ringtoneVolume: 3 })).rejects.toThrow();
+    await expect(store.update({ serverUrl: 'http://phone.example.org' })).rejects.toThrow(/ws:\/\/ or wss:\/\//);
+
+    expect(listener).not.toHaveBeenCalled();
+    await expect(readFile(settingsPath())).rejects.toThrow(/ENOENT/);
+  });
+
+  it('stops announcing to a listener that unsubscribed', async () => {
+    const store = await SettingsStore.open({ dir: folder.dir });
+    const listener = vi.fn();
+    store.onChange(listener)();
+    await store.update({ notifications: false });
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('applies quick successive changes in order', async () => {
+    const store = await SettingsStore.open({ dir: folder.dir });
+    await Promise.all([store.update({ ringtone: 'chime' }), store.update({ ringtoneVolume: 0.2 }), store.update({ ringtone: 'pulse' })]);
+    const stored = JSON.parse(await readFile(settingsPath(), 'utf8')) as unknown;
+    expect(stored).toEqual({ ...DEFAULT_SETTINGS, ringtone: 'pulse', ringtoneVolume: 0.2 });
+  });
+
+  it('fills settings an older file lacks with their defaults', async () => {
+    await writeFile(settingsPath(), JSON.stringify({ e2ee: false }));
+    const store = await SettingsStore.open({ dir: folder.dir });
+    expect(store.state()).toEqual({ settings: { ...DEFAULT_SETTINGS, e2ee: false }, problem: null });
+  });
+
+  it.each([
+    ['not JSON', '{"e2ee": tru', /not valid JSON/],
+    ['invalid values', JSON.stringify({ e2ee: 'yes' }), /invalid values/],
+  ])('uses the defaults and keeps aside a file that is %s', async (_kind, content, reason) => {
+    await writeFile(settingsPath(), content);
+    const store = await SettingsStore.open({ dir: folder.dir, now });
+    const keptAt = `${settingsPath()}.unreadable-2025-06-01T12-00-00-000Z`;
+
+    expect(store.current()).toEqual(DEFAULT_SETTINGS);
+    expect(store.state().problem).toMatch(reason);
+    expect(store.state().problem).toContain(keptAt);
+    expect(await readFile(keptAt, 'utf8')).toBe(content);
+
+    await store.update({ ringtone: 'chime' });
+    expect(await readFile(keptAt, 'utf8')).toBe(content);
+  });
+});
