@@ -1,0 +1,182 @@
+import { expand, extract, hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { describe, expect, it } from 'vitest';
+import { bytesToHex, concatBytes, hexToBytes } from '../encoding';
+import hkdfVectors from './fixtures/hkdf-rfc5869.json';
+import sframeVectors from './fixtures/sframe-rfc9605.json';
+import {
+  CIPHER_SUITES,
+  SFrameContext,
+  SFrameError,
+  SFrameKey,
+  cipherSuite,
+  createAead,
+  decodeHeader,
+  deriveKeySalt,
+  deriveSubkeys,
+  encodeHeader,
+  sframeKeyLabel,
+  sframeSaltLabel,
+  sframeSecret,
+} from './sframe';
+
+const hex = hexToBytes;
+
+describe('HKDF-SHA256 (RFC 5869 test cases 1–3)', () => {
+  it.each(hkdfVectors.vectors)('test case $tc', (v) => {
+    const prk = extract(sha256, hex(v.ikm), hex(v.salt));
+    expect(bytesToHex(prk)).toBe(v.prk);
+    expect(bytesToHex(expand(sha256, prk, hex(v.info), v.L))).toBe(v.okm);
+    expect(bytesToHex(hkdf(sha256, hex(v.ikm), hex(v.salt), hex(v.info), v.L))).toBe(v.okm);
+  });
+});
+
+describe('cipher suites', () => {
+  it('match RFC 9605 Table 1', () => {
+    for (const row of sframeVectors.cipher_suites) {
+      const { name, Nh, Nka, Nk, Nn, Nt } = cipherSuite(row.id);
+      expect({ id: row.id, name, Nh, Nka, Nk, Nn, Nt }).toEqual(row);
+      expect(cipherSuite(row.id).hash.outputLen).toBe(Nh);
+    }
+    expect(Object.keys(CIPHER_SUITES)).toHaveLength(5);
+  });
+
+  it('rejects unknown suites', () => {
+    expect(() => cipherSuite(6)).toThrow(/unknown SFrame cipher suite 6/);
+  });
+});
+
+describe('header (RFC 9605 C.1)', () => {
+  it(`encodes and decodes all ${sframeVectors.header.length} vectors`, () => {
+    expect(sframeVectors.header).toHaveLength(289);
+    for (const v of sframeVectors.header) {
+      const kid = BigInt(v.kid);
+      const ctr = BigInt(v.ctr);
+      expect(bytesToHex(encodeHeader(kid, ctr))).toBe(v.encoded);
+      expect(decodeHeader(hex(v.encoded))).toEqual({ kid, ctr, length: v.encoded.length / 2 });
+    }
+  });
+
+  it('decodes only the header at the start of a longer frame', () => {
+    expect(decodeHeader(hex('9901234567ffee'))).toEqual({ kid: 0x123n, ctr: 0x4567n, length: 5 });
+  });
+
+  const malformed: [string, string, RegExp][] = [
+    ['an empty frame', '', /empty frame/],
+    ['a truncated KID', '9801', /truncated: the KID needs 2 bytes, 1 present/],
+    ['a truncated CTR', '0901', /truncated: the CTR needs 2 bytes, 1 present/],
+    ['a missing 8-byte KID', 'f0', /truncated: the KID needs 8 bytes, 0 present/],
+    ['a KID with a leading zero byte', '900012', /KID has a leading zero byte/],
+    ['a CTR with a leading zero byte', '09000c', /CTR has a leading zero byte/],
+    ['a small KID in extended form', '8005', /KID 5 is in extended form/],
+    ['a small CTR in extended form', '0807', /CTR 7 is in extended form/],
+  ];
+  it.each(malformed)('rejects %s', (_what, bytes, message) => {
+    expect(() => decodeHeader(hex(bytes))).toThrow(message);
+    try {
+      decodeHeader(hex(bytes));
+    } catch (error) {
+      expect(error).toBeInstanceOf(SFrameError);
+      expect((error as SFrameError).code).toBe('malformed');
+    }
+  });
+
+  it('refuses values outside 64 bits', () => {
+    expect(() => encodeHeader(-1n, 0n)).toThrow(RangeError);
+    expect(() => encodeHeader(0n, 1n << 64n)).toThrow(/CTR must be a 64-bit unsigned integer/);
+  });
+});
+
+describe('AES-CTR-HMAC AEAD (RFC 9605 C.2)', () => {
+  it.each(sframeVectors.aes_ctr_hmac)('$cipher_suite_name', (v) => {
+    const suite = cipherSuite(v.cipher_suite);
+    const { encKey, authKey } = deriveSubkeys(suite, hex(v.key));
+    expect(bytesToHex(encKey)).toBe(v.enc_key);
+    expect(bytesToHex(authKey)).toBe(v.auth_key);
+
+    const aead = createAead(suite, hex(v.key));
+    const pt = hex(v.pt);
+    const out = new Uint8Array(pt.length + aead.tagLength);
+    aead.seal(hex(v.nonce), hex(v.aad), pt, out);
+    expect(bytesToHex(out)).toBe(v.ct);
+    expect(bytesToHex(aead.open(hex(v.nonce), hex(v.aad), hex(v.ct)))).toBe(v.pt);
+    // The keyed HMAC state is reused across frames: a second round must give the same answers.
+    aead.seal(hex(v.nonce), hex(v.aad), pt, out);
+    expect(bytesToHex(out)).toBe(v.ct);
+
+    const tampered = hex(v.ct);
+    tampered[0] = (tampered[0] as number) ^ 1;
+    expect(() => aead.open(hex(v.nonce), hex(v.aad), tampered)).toThrow(SFrameError);
+    expect(() => aead.open(hex(v.nonce), hex('00'), hex(v.ct))).toThrow(/authentication failed/);
+  });
+});
+
+describe('SFrame encryption (RFC 9605 C.3)', () => {
+  it.each(sframeVectors.sframe)('$cipher_suite_name: every intermediate value', (v) => {
+    const suite = cipherSuite(v.cipher_suite);
+    const kid = BigInt(v.kid);
+    const ctr = BigInt(v.ctr);
+    const baseKey = hex(v.base_key);
+    expect(bytesToHex(sframeKeyLabel(kid, suite))).toBe(v.sframe_key_label);
+    expect(bytesToHex(sframeSaltLabel(kid, suite))).toBe(v.sframe_salt_label);
+    expect(bytesToHex(sframeSecret(suite, baseKey))).toBe(v.sframe_secret);
+    const { key, salt } = deriveKeySalt(suite, kid, baseKey);
+    expect(bytesToHex(key)).toBe(v.sframe_key);
+    expect(bytesToHex(salt)).toBe(v.sframe_salt);
+    expect(bytesToHex(new SFrameKey(suite, kid, baseKey).nonce(ctr))).toBe(v.nonce);
+    expect(bytesToHex(concatBytes(encodeHeader(kid, ctr), hex(v.metadata)))).toBe(v.aad);
+  });
+
+  it.each(sframeVectors.sframe)('$cipher_suite_name: encrypt and decrypt', (v) => {
+    const context = new SFrameContext(cipherSuite(v.cipher_suite).id);
+    const kid = BigInt(v.kid);
+    context.addKey(kid, hex(v.base_key));
+    const ct = context.encrypt(BigInt(v.ctr), kid, hex(v.metadata), hex(v.pt));
+    expect(bytesToHex(ct)).toBe(v.ct);
+    const opened = context.decrypt(hex(v.metadata), hex(v.ct));
+    expect(opened).toEqual({ kid, ctr: BigInt(v.ctr), plaintext: hex(v.pt) });
+    // The cached key state serves any number of frames.
+    expect(bytesToHex(context.encrypt(BigInt(v.ctr), kid, hex(v.metadata), hex(v.pt)))).toBe(v.ct);
+  });
+
+  it.each(sframeVectors.sframe)('$cipher_suite_name: rejects tampering', (v) => {
+    const context = new SFrameContext(cipherSuite(v.cipher_suite).id);
+    context.addKey(BigInt(v.kid), hex(v.base_key));
+    const code = (fn: () => unknown): string | undefined => {
+      try {
+        fn();
+      } catch (error) {
+        return error instanceof SFrameError ? error.code : 'other';
+      }
+      return undefined;
+    };
+    const ct = hex(v.ct);
+    for (const index of [0, 3, 5, ct.length - 1]) {
+      const tampered = ct.slice();
+      tampered[index] = (tampered[index] as number) ^ 0x40;
+      expect(code(() => context.decrypt(hex(v.metadata), tampered)), `byte ${index}`).not.toBeUndefined();
+    }
+    expect(code(() => context.decrypt(hex('00'), ct))).toBe('auth');
+    expect(code(() => context.decrypt(hex(v.metadata), ct.subarray(0, 8)))).toBe('malformed');
+    expect(code(() => context.decrypt(hex(v.metadata), encodeHeader(7n, 1n)))).toBe('unknown-key');
+  });
+
+  it('handles empty plaintexts and 64-bit KID/CTR values', () => {
+    for (const suite of [1, 2, 3, 4, 5] as const) {
+      const context = new SFrameContext(suite);
+      const kid = (1n << 64n) - 1n;
+      context.addKey(kid, new Uint8Array(16).fill(9));
+      const frame = context.encrypt(kid - 1n, kid, new Uint8Array(0), new Uint8Array(0));
+      expect(frame).toHaveLength(17 + CIPHER_SUITES[suite].Nt);
+      expect(context.decrypt(new Uint8Array(0), frame).plaintext).toEqual(new Uint8Array(0));
+    }
+  });
+
+  it('wipes keys it is done with', () => {
+    const context = new SFrameContext();
+    context.addKey(1n, new Uint8Array(16));
+    const frame = context.encrypt(0n, 1n, new Uint8Array(0), new Uint8Array(4));
+    context.removeKey(1n);
+    expect(() => context.decrypt(new Uint8Array(0), frame)).toThrow(/no SFrame key for KID 1/);
+  });
+});
