@@ -1,0 +1,171 @@
+// The security decisions of the desktop app, as pure functions, and the small glue that installs
+// them on Electron's session and web contents. Everything not named here is denied.
+import type { Session, WebContents } from 'electron';
+import { isAppUrl } from './appProtocol';
+
+/** The signaling server the desktop app uses when the settings name none. */
+export const DEFAULT_SERVER_URL = 'ws://localhost:8080/ws';
+
+/** The origin of a ws:// or wss:// server URL, as a CSP source and for request checks. */
+export function serverOrigin(serverUrl: string): string {
+  const url = new URL(serverUrl);
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error('the signaling server must be a ws:// or wss:// URL');
+  return `${url.protocol}//${url.host}`;
+}
+
+/**
+ * The page's Content-Security-Policy. Scripts and workers come only from the app's own files (Vite
+ * emits the E2EE worker as a file, so no blob: workers); media may play captured and remote streams;
+ * the only network peer is the signaling server. No inline script or style elements, no plugins,
+ * frames, forms or base URL changes.
+ */
+export function cspFor(serverUrl: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "worker-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "media-src 'self' blob: mediastream:",
+    `connect-src 'self' ${serverOrigin(serverUrl)}`,
+    "object-src 'none'",
+    "frame-src 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/** Only the app's own pages may be loaded in its window. */
+export function decideNavigation(url: string): 'allow' | 'deny' {
+  return isAppUrl(url) ? 'allow' : 'deny';
+}
+
+/** Network requests the page may make: the signaling server and nothing else on the network. */
+export function decideRequest(url: string, serverUrl: string): 'allow' | 'deny' {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'deny';
+  }
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') return 'deny';
+  return `${parsed.protocol}//${parsed.host}` === serverOrigin(serverUrl) ? 'allow' : 'deny';
+}
+
+/** The devices a call may capture: the microphone and the camera, never the screen or anything else. */
+const CALL_DEVICES: ReadonlySet<string> = new Set(['audio', 'video']);
+
+export interface PermissionQuery {
+  permission: string;
+  /** The URL (request) or origin (check) of the frame asking. */
+  requestingUrl: string | undefined;
+  isMainFrame: boolean;
+  /** The devices asked for, for `media`: 'audio', 'video' (or 'unknown' in some checks). */
+  mediaTypes: readonly string[];
+  /** Whether a call is prepared or active on this device (from `call.prepare` to `call.end`). */
+  callInProgress: boolean;
+}
+
+/**
+ * Grants `media` to the app's main frame while a call is in progress, for the microphone and the
+ * camera only. Every other permission (notifications, screen capture, geolocation, …) is denied.
+ */
+export function decidePermission(query: PermissionQuery): boolean {
+  return (
+    query.permission === 'media' &&
+    query.callInProgress &&
+    query.isMainFrame &&
+    query.requestingUrl !== undefined &&
+    isAppUrl(query.requestingUrl) &&
+    query.mediaTypes.length > 0 &&
+    query.mediaTypes.every((type) => CALL_DEVICES.has(type))
+  );
+}
+
+/** The https URL to hand to the system browser, or null: nothing else leaves the app. */
+export function externalLinkFor(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'https:' || parsed.username !== '' || parsed.password !== '') return null;
+  return parsed.href;
+}
+
+/** The one way the app opens a link outside itself: https only, in the system browser. */
+export function openExternalSafely(url: string, shell: { openExternal(url: string): Promise<void> }): boolean {
+  const link = externalLinkFor(url);
+  if (link === null) return false;
+  shell.openExternal(link).catch((error: unknown) => {
+    console.warn('Could not open a link in the system browser:', error instanceof Error ? error.message : error);
+  });
+  return true;
+}
+
+type GuardedContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
+
+/**
+ * Applied to every web contents the app creates: no navigation away from the app in any frame,
+ * no new windows, no <webview>. Links to https pages open in the system browser instead.
+ */
+export function guardWebContents(contents: GuardedContents, openExternal: (url: string) => boolean): void {
+  contents.on('will-navigate', (event) => {
+    if (decideNavigation(event.url) === 'allow') return;
+    event.preventDefault();
+    openExternal(event.url);
+  });
+  contents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame && decideNavigation(event.url) === 'deny') event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => {
+    if (decideNavigation(event.url) === 'deny') event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+type GuardedSession = Pick<
+  Session,
+  'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler' | 'setDisplayMediaRequestHandler' | 'webRequest'
+>;
+
+export interface SessionGuardOptions {
+  callInProgress: () => boolean;
+  serverUrl: () => string;
+}
+
+/** Installs the permission policy and the network filter on the app's session. */
+export function guardSession(session: GuardedSession, options: SessionGuardOptions): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    callback(
+      decidePermission({
+        permission,
+        requestingUrl: details.requestingUrl,
+        isMainFrame: details.isMainFrame,
+        mediaTypes: 'mediaTypes' in details ? (details.mediaTypes ?? []) : [],
+        callInProgress: options.callInProgress(),
+      }),
+    );
+  });
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    decidePermission({
+      permission,
+      requestingUrl: requestingOrigin,
+      isMainFrame: details.isMainFrame,
+      mediaTypes: details.mediaType ? [details.mediaType] : [],
+      callInProgress: options.callInProgress(),
+    }),
+  );
+  session.setDevicePermissionHandler(() => false);
+  session.setDisplayMediaRequestHandler((_request, callback) => callback(null));
+  session.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] }, (details, callback) => {
+    callback({ cancel: decideRequest(details.url, options.serverUrl()) === 'deny' });
+  });
+}
