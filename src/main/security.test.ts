@@ -130,7 +130,7 @@ describe('guardWebContents', () => {
     const events = new EventEmitter();
     let windowOpenHandler: ((details: { url: string }) => { action: string }) | undefined;
     const contents = {
-      on: (name: string, listener: (...args: never[]) => void) => events.on(name, listener),
+      on: (name: string, listener: Parameters<EventEmitter['on']>[1]) => events.on(name, listener),
       setWindowOpenHandler: (handler: typeof windowOpenHandler) => {
         windowOpenHandler = handler;
       },

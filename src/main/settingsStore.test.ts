@@ -66,6 +66,17 @@ describe('SettingsStore', () => {
     expect(store.state()).toEqual({ settings: { ...DEFAULT_SETTINGS, e2ee: false }, problem: null });
   });
 
+  it('reports the fallback server while the settings name none, and keeps null in the file', async () => {
+    const fallbackServerUrl = 'ws://localhost:8080/ws';
+    const store = await SettingsStore.open({ dir: folder.dir, fallbackServerUrl });
+    expect(store.current().serverUrl).toBe(fallbackServerUrl);
+
+    await store.update({ serverUrl: 'wss://phone.example.org/ws' });
+    expect(store.current().serverUrl).toBe('wss://phone.example.org/ws');
+    expect(await store.update({ serverUrl: null })).toMatchObject({ serverUrl: fallbackServerUrl });
+    expect(JSON.parse(await readFile(settingsPath(), 'utf8'))).toMatchObject({ serverUrl: null });
+  });
+
   it.each([
     ['not JSON', '{"e2ee": tru', /not valid JSON/],
     ['invalid values', JSON.stringify({ e2ee: 'yes' }), /invalid values/],

@@ -13,6 +13,11 @@ export const SETTINGS_FILE = 'settings.json';
 export interface SettingsStoreOptions {
   /** The app's user-data folder. */
   dir: string;
+  /**
+   * The signaling server to report while the settings name none. The desktop app needs one (unlike
+   * the web client, no server served it); the file keeps null so a later default still applies.
+   */
+  fallbackServerUrl?: string;
   now?: () => Date;
 }
 
@@ -24,6 +29,8 @@ export class SettingsStore {
 
   private constructor(
     private readonly path: string,
+    private readonly fallbackServerUrl: string | null,
+    /** As stored: `serverUrl` may be null. */
     private settings: Settings,
     /** Why the stored settings were not used, for the whole run; null when they were. */
     private readonly problem: string | null,
@@ -35,20 +42,21 @@ export class SettingsStore {
    */
   static async open(options: SettingsStoreOptions): Promise<SettingsStore> {
     const path = join(options.dir, SETTINGS_FILE);
+    const fallback = options.fallbackServerUrl ?? null;
     const text = await readTextIfExists(path);
-    if (text === null) return new SettingsStore(path, { ...DEFAULT_SETTINGS }, null);
+    if (text === null) return new SettingsStore(path, fallback, { ...DEFAULT_SETTINGS }, null);
     try {
-      return new SettingsStore(path, readStoredSettings(JSON.parse(text)), null);
+      return new SettingsStore(path, fallback, readStoredSettings(JSON.parse(text)), null);
     } catch (error) {
       const reason = error instanceof SyntaxError ? 'it is not valid JSON' : 'it holds invalid values';
       const keptAt = await keepAside(path, (options.now ?? (() => new Date()))());
       const problem = `Your settings could not be read (${reason}), so the defaults are in use. The old file was kept as ${keptAt}.`;
-      return new SettingsStore(path, { ...DEFAULT_SETTINGS }, problem);
+      return new SettingsStore(path, fallback, { ...DEFAULT_SETTINGS }, problem);
     }
   }
 
   current(): Settings {
-    return { ...this.settings };
+    return this.withFallback(this.settings);
   }
 
   state(): SettingsState {
@@ -63,9 +71,13 @@ export class SettingsStore {
       const next = readStoredSettings({ ...previous, ...checked });
       await writeFileAtomic(this.path, `${JSON.stringify(next, null, 2)}\n`);
       this.settings = next;
-      this.events.emit('change', this.current(), { ...previous });
+      this.events.emit('change', this.current(), this.withFallback(previous));
       return this.current();
     });
+  }
+
+  private withFallback(settings: Settings): Settings {
+    return { ...settings, serverUrl: settings.serverUrl ?? this.fallbackServerUrl };
   }
 
   /** Calls `listener` after every saved change; returns the function that stops it. */
