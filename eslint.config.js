@@ -6,7 +6,9 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'http', 'https', 'net', 'url', 'util', 'events', 'stream', 'buffer'];
+const nodeBuiltins = ['fs', 'path', 'crypto', 'os', 'child_process', 'http', 'https', 'net', 'url', 'util', 'events', 'stream', 'buffer'];
+/** Exact module names (a pattern like 'crypto' would also match a folder of that name). */
+const restrictedPaths = (names, message) => names.map((name) => ({ name, message }));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'coverage/**', 'test-results/**'] },
@@ -26,8 +28,10 @@ export default tseslint.config(
     ignores: ['src/shared/**/*.test.ts'],
     languageOptions: { globals: {} },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['electron', 'react', 'react-dom', 'zustand', ...nodeBuiltins], message: 'src/shared runs everywhere: no Electron, DOM, React or Node imports.' },
+      'no-restricted-imports': ['error', {
+        paths: restrictedPaths(['electron', 'react', 'react-dom', 'zustand', ...nodeBuiltins], 'src/shared runs everywhere: no Electron, DOM, React or Node imports.'),
+        patterns: [
+        { group: ['node:*'], message: 'src/shared runs everywhere: no Node imports.' },
         { group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/server/**'], message: 'src/shared depends on nothing else in src/.' },
       ] }],
     },
@@ -39,11 +43,24 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['electron', ...nodeBuiltins], message: 'The renderer runs in a browser context: no Electron or Node imports.' },
+      'no-restricted-imports': ['error', {
+        paths: [
+          ...restrictedPaths(['electron', ...nodeBuiltins], 'The renderer runs in a browser context: no Electron or Node imports.'),
+          { name: 'zustand', message: 'Use the app store (store/appStore.ts), the one module that wraps zustand.' },
+        ],
+        patterns: [
+        { group: ['node:*'], message: 'The renderer runs in a browser context: no Node imports.' },
         { group: ['**/main/**', '**/preload/**', '**/server/**'], message: 'The renderer talks to main only through the host bridge.' },
       ] }],
     },
+  },
+  {
+    files: ['src/renderer/store/appStore.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['**/*.test.ts', '**/*.test.tsx', 'e2e/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
     files: ['src/server/**/*.ts'],

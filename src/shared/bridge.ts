@@ -131,7 +131,21 @@ export const HostEvent = z.discriminatedUnion('type', [
 ]);
 export type HostEvent = z.infer<typeof HostEvent>;
 
-/** The message that carries a call's frame-key port from the host to the renderer. */
+/**
+ * What the Electron preload exposes as `window.softphone`: one method per channel, plus host
+ * events. The preload's object satisfies this type; the renderer reads `window.softphone` as it.
+ */
+export type PreloadApi = HostCalls & {
+  onEvent(listener: (event: HostEvent) => void): () => void;
+};
+
+/** The server the desktop app uses until the user sets another in Settings. */
+export const DEFAULT_SERVER_URL = 'ws://localhost:8080/ws';
+
+/**
+ * The message that carries a call's frame-key port from the host to the renderer: the preload
+ * posts `{ type: KEY_PORT_MESSAGE, callId }` to the window with the port transferred.
+ */
 export const KEY_PORT_MESSAGE = 'softphone:key-port';
 
 /** Frame keys for one call, sent by the host on the key port (never through React or logs). */

@@ -152,7 +152,11 @@ const serverBase = { v, re: requestId.optional() };
 export const ServerMessage = z.discriminatedUnion('type', [
   /** Sent first on every connection: sign it to log in or register. */
   z.object({ ...serverBase, type: z.literal('challenge'), nonce: Nonce }),
-  z.object({ ...serverBase, type: z.literal('session'), handle: Handle, publicKey: PublicKey }),
+  /**
+   * Logged in. `activeCallId` names the call this user is still in after a reconnect (the call
+   * survived the lost connection), or null.
+   */
+  z.object({ ...serverBase, type: z.literal('session'), handle: Handle, publicKey: PublicKey, activeCallId: CallId.nullable() }),
   z.object({ ...serverBase, type: z.literal('error'), code: ErrorCode, message: z.string().max(500) }),
   z.object({ ...serverBase, type: z.literal('ok') }),
   z.object({ ...serverBase, type: z.literal('lookup.result'), handle: Handle, publicKey: PublicKey.nullable() }),
@@ -198,24 +202,30 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type ClientMessageBody = DistributiveOmit<ClientMessage, 'v'>;
 export type ServerMessageBody = DistributiveOmit<ServerMessage, 'v'>;
 
-export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
+export type ParseResult<T> =
+  | { ok: true; message: T }
+  | { ok: false; code: 'bad-message' | 'unsupported-version'; error: string };
 
 function parseWith<T>(schema: z.ZodType<T>, raw: string | ArrayBuffer | Uint8Array): ParseResult<T> {
   const text = typeof raw === 'string' ? raw : new TextDecoder().decode(raw);
-  if (text.length > MAX_MESSAGE_BYTES) return { ok: false, error: 'message too large' };
+  if (text.length > MAX_MESSAGE_BYTES) return { ok: false, code: 'bad-message', error: 'message too large' };
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return { ok: false, error: 'not JSON' };
+    return { ok: false, code: 'bad-message', error: 'not JSON' };
   }
   if (typeof json === 'object' && json !== null && 'v' in json && json.v !== PROTOCOL_VERSION) {
-    return { ok: false, error: `unsupported protocol version ${String(json.v)} (this side speaks ${PROTOCOL_VERSION})` };
+    return {
+      ok: false,
+      code: 'unsupported-version',
+      error: `unsupported protocol version ${String(json.v)} (this side speaks ${PROTOCOL_VERSION})`,
+    };
   }
   const result = schema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
-    return { ok: false, error: issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'invalid message' };
+    return { ok: false, code: 'bad-message', error: issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'invalid message' };
   }
   return { ok: true, message: result.data };
 }

@@ -14,6 +14,8 @@ const fields = {
   audioInputId: DeviceId,
   audioOutputId: DeviceId,
   videoInputId: DeviceId,
+  /** Echo cancellation, noise suppression and automatic gain on the microphone. */
+  audioProcessing: z.boolean(),
   ringtone: z.enum(RINGTONES),
   /** 0 silences the ringtone; 1 is full volume. */
   ringtoneVolume: z.number().min(0).max(1),
@@ -41,6 +43,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   audioInputId: null,
   audioOutputId: null,
   videoInputId: null,
+  audioProcessing: true,
   ringtone: 'classic',
   ringtoneVolume: 0.8,
   notifications: true,

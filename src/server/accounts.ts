@@ -1,0 +1,56 @@
+// Accounts: an Ed25519 identity public key and a unique handle, in an embedded SQLite database.
+// The server stores nothing else about a user: no call history, no contacts.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface Account {
+  handle: string;
+  publicKey: string;
+}
+
+export type RegisterResult = { ok: true; account: Account } | { ok: false; reason: 'handle-taken' | 'key-registered' };
+
+export class AccountStore {
+  private readonly db: Database.Database;
+  private readonly byKeyStatement: Database.Statement<[string], Account>;
+  private readonly byHandleStatement: Database.Statement<[string], Account>;
+  private readonly insertStatement: Database.Statement<[string, string, number]>;
+
+  /** Opens (creating if needed) the database; `:memory:` keeps it in memory for tests. */
+  constructor(file: string) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS accounts (
+        public_key TEXT PRIMARY KEY,
+        handle TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL
+      ) STRICT`);
+    const columns = 'handle, public_key AS publicKey';
+    this.byKeyStatement = this.db.prepare(`SELECT ${columns} FROM accounts WHERE public_key = ?`);
+    this.byHandleStatement = this.db.prepare(`SELECT ${columns} FROM accounts WHERE handle = ?`);
+    this.insertStatement = this.db.prepare('INSERT INTO accounts (handle, public_key, created_at) VALUES (?, ?, ?)');
+  }
+
+  byPublicKey(publicKey: string): Account | null {
+    return this.byKeyStatement.get(publicKey) ?? null;
+  }
+
+  byHandle(handle: string): Account | null {
+    return this.byHandleStatement.get(handle) ?? null;
+  }
+
+  register(handle: string, publicKey: string): RegisterResult {
+    if (this.byPublicKey(publicKey)) return { ok: false, reason: 'key-registered' };
+    if (this.byHandle(handle)) return { ok: false, reason: 'handle-taken' };
+    this.insertStatement.run(handle, publicKey, Date.now());
+    return { ok: true, account: { handle, publicKey } };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

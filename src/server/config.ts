@@ -1,0 +1,82 @@
+// Server configuration from command-line flags, then environment variables, then defaults.
+// Validated once at start: a bad value stops the server with a message that names it.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const Seconds = z.coerce.number().positive().max(3600);
+
+export const ServerConfig = z.object({
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65535),
+  /** Accounts database and recordings live here. */
+  dataDir: z.string().min(1),
+  /** The built web client (Vite output); served at `/`. */
+  webRoot: z.string().min(1),
+  janus: z.object({
+    url: z.url({ protocol: /^wss?$/, error: 'the Janus address must be a ws:// URL (e.g. ws://10.0.0.2:8188)' }),
+    apiSecret: z.string().min(8, 'the Janus api_secret is required (JANUS_API_SECRET)'),
+    adminKey: z.string().min(8, 'the VideoRoom admin_key is required (JANUS_ADMIN_KEY)'),
+  }),
+  ringTimeoutSeconds: Seconds,
+  connectTimeoutSeconds: Seconds,
+  /** How long a call survives a party's lost signaling connection before it ends. */
+  reconnectGraceSeconds: Seconds,
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']),
+});
+export type ServerConfig = z.infer<typeof ServerConfig>;
+
+export const CONFIG_HELP = `softphone server
+
+  --host HOST                 listen address (SOFTPHONE_HOST, default 127.0.0.1)
+  --port PORT                 HTTP + WebSocket port (SOFTPHONE_PORT, default 8080; 0 picks a free one)
+  --data-dir DIR              accounts database and recordings (SOFTPHONE_DATA_DIR, default ./.data)
+  --web-root DIR              built web client (SOFTPHONE_WEB_ROOT, default dist/renderer)
+  --janus-url URL             Janus WebSocket API (JANUS_WS_URL)
+  --janus-api-secret SECRET   Janus api_secret (JANUS_API_SECRET)
+  --janus-admin-key KEY       VideoRoom admin_key (JANUS_ADMIN_KEY)
+  --ring-timeout SECONDS      unanswered calls end after this (default 45)
+  --connect-timeout SECONDS   accepted calls whose media does not flow end after this (default 30)
+  --reconnect-grace SECONDS   a call survives a lost connection this long (default 10)
+  --log-level LEVEL           debug | info | warn | error (SOFTPHONE_LOG_LEVEL, default info)
+`;
+
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'web-root': { type: 'string' },
+      'janus-url': { type: 'string' },
+      'janus-api-secret': { type: 'string' },
+      'janus-admin-key': { type: 'string' },
+      'ring-timeout': { type: 'string' },
+      'connect-timeout': { type: 'string' },
+      'reconnect-grace': { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+  });
+  const result = ServerConfig.safeParse({
+    host: values.host ?? env.SOFTPHONE_HOST ?? '127.0.0.1',
+    port: values.port ?? env.SOFTPHONE_PORT ?? 8080,
+    dataDir: path.resolve(values['data-dir'] ?? env.SOFTPHONE_DATA_DIR ?? '.data'),
+    webRoot: path.resolve(values['web-root'] ?? env.SOFTPHONE_WEB_ROOT ?? 'dist/renderer'),
+    janus: {
+      url: values['janus-url'] ?? env.JANUS_WS_URL ?? '',
+      apiSecret: values['janus-api-secret'] ?? env.JANUS_API_SECRET ?? '',
+      adminKey: values['janus-admin-key'] ?? env.JANUS_ADMIN_KEY ?? '',
+    },
+    ringTimeoutSeconds: values['ring-timeout'] ?? 45,
+    connectTimeoutSeconds: values['connect-timeout'] ?? 30,
+    reconnectGraceSeconds: values['reconnect-grace'] ?? 10,
+    logLevel: values['log-level'] ?? env.SOFTPHONE_LOG_LEVEL ?? 'info',
+  });
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid server configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

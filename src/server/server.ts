@@ -1,0 +1,63 @@
+// Assembles the server: accounts, the Janus connection, signaling and the web client over one
+// HTTP port (WebSocket at /ws).
+import http from 'node:http';
+import path from 'node:path';
+import { AccountStore } from './accounts';
+import type { ServerConfig } from './config';
+import type { Logger } from './log';
+import { MediaServer } from './mediaServer';
+import { SignalingServer } from './signaling';
+import { createWebHandler } from './web';
+
+export interface RunningServer {
+  /** The base URL of the web client, e.g. http://127.0.0.1:8080/ */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
+  const accounts = new AccountStore(path.join(config.dataDir, 'accounts.db'));
+  const media = new MediaServer({ ...config.janus, log });
+  const signaling = new SignalingServer({
+    accounts,
+    rooms: media,
+    log,
+    ringTimeoutMs: config.ringTimeoutSeconds * 1000,
+    connectTimeoutMs: config.connectTimeoutSeconds * 1000,
+    reconnectGraceMs: config.reconnectGraceSeconds * 1000,
+  });
+  media.onLost(() => signaling.mediaServerLost());
+  await media.start();
+
+  const web = createWebHandler({
+    webRoot: config.webRoot,
+    health: () => ({ ok: true, janus: media.connected, connections: signaling.connectionCount, calls: signaling.callService.liveCalls }),
+  });
+  const server = http.createServer(web);
+  server.on('upgrade', (request, socket, head) => {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/ws') {
+      socket.destroy();
+      return;
+    }
+    signaling.handleUpgrade(request, socket, head);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    url: `http://${host}:${port}/`,
+    port,
+    async close() {
+      server.close();
+      server.closeAllConnections();
+      await signaling.close();
+      await media.close();
+      accounts.close();
+    },
+  };
+}

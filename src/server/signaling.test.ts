@@ -1,0 +1,347 @@
+// The signaling server over a real loopback WebSocket with real signatures. Janus is replaced by
+// a fake room in this unit test only (the end-to-end tests use the real one).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { AccountStore } from './accounts';
+import type { CallRoom, RoomFactory } from './calls';
+import type { MediaEvent } from './janus/gateway';
+import type { Logger } from './log';
+import { SignalingServer } from './signaling';
+import { toBase64Url } from '../shared/encoding';
+import { loginChallengeBytes, type Jsep, type ServerMessage } from '../shared/protocol';
+import { SignalingClient, SignalingError } from '../shared/signalingClient';
+
+const silentLog: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+class FakeRoom implements CallRoom {
+  static created: FakeRoom[] = [];
+  readonly id = `room-${FakeRoom.created.length}`;
+  destroyed = false;
+  readonly published: string[] = [];
+  private readonly listeners = new Set<(event: MediaEvent) => void>();
+  constructor(readonly e2ee: boolean) {
+    FakeRoom.created.push(this);
+  }
+  onEvent(listener: (event: MediaEvent) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  emit(event: MediaEvent) {
+    for (const listener of this.listeners) listener(event);
+  }
+  async publish(party: 'caller' | 'callee', offer: Jsep): Promise<Jsep> {
+    this.published.push(party);
+    setTimeout(() => this.emit({ type: 'webrtcup', party, leg: 'publisher' }), 5);
+    return { type: 'answer', sdp: `answer-to:${offer.sdp}` };
+  }
+  async subscribe(_viewer: 'caller' | 'callee', to: 'caller' | 'callee'): Promise<Jsep> {
+    return { type: 'offer', sdp: `feed-of:${to}` };
+  }
+  async startSubscription(viewer: 'caller' | 'callee'): Promise<void> {
+    setTimeout(() => this.emit({ type: 'webrtcup', party: viewer, leg: 'subscriber' }), 5);
+  }
+  async trickle(): Promise<void> {}
+  async destroy(): Promise<void> {
+    this.destroyed = true;
+  }
+}
+
+interface Harness {
+  url: string;
+  signaling: SignalingServer;
+  rooms: { failNext: boolean };
+  close(): Promise<void>;
+}
+
+const open: Harness[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((harness) => harness.close()));
+  FakeRoom.created = [];
+});
+
+async function startHarness(overrides: Partial<{ ringTimeoutMs: number; reconnectGraceMs: number }> = {}): Promise<Harness> {
+  const accounts = new AccountStore(':memory:');
+  const state = { failNext: false };
+  const rooms: RoomFactory = {
+    async createRoom({ e2ee }) {
+      if (state.failNext) throw new Error('Janus said no');
+      return new FakeRoom(e2ee);
+    },
+  };
+  const signaling = new SignalingServer({
+    accounts,
+    rooms,
+    log: silentLog,
+    ringTimeoutMs: overrides.ringTimeoutMs ?? 10_000,
+    connectTimeoutMs: 10_000,
+    reconnectGraceMs: overrides.reconnectGraceMs ?? 10_000,
+  });
+  const server = http.createServer();
+  server.on('upgrade', (request, socket, head) => signaling.handleUpgrade(request, socket, head));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const harness: Harness = {
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`,
+    signaling,
+    rooms: state,
+    async close() {
+      await signaling.close();
+      server.close();
+      accounts.close();
+    },
+  };
+  open.push(harness);
+  return harness;
+}
+
+class TestUser {
+  readonly secret = ed25519.utils.randomSecretKey();
+  readonly publicKey = toBase64Url(ed25519.getPublicKey(this.secret));
+  readonly inbox: ServerMessage[] = [];
+  private waiters: { predicate: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
+  client!: SignalingClient;
+  constructor(readonly handle: string) {}
+
+  signLogin = (nonce: string) => toBase64Url(ed25519.sign(loginChallengeBytes(nonce), this.secret));
+
+  async connect(url: string, register = true) {
+    const socket = new WebSocket(url);
+    this.client = new SignalingClient(socket);
+    this.client.onMessage((message) => {
+      const waiter = this.waiters.find((w) => w.predicate(message));
+      if (waiter) {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        waiter.resolve(message);
+      } else this.inbox.push(message);
+    });
+    return this.client.login({ publicKey: this.publicKey, signLogin: this.signLogin }, register ? { handle: this.handle } : undefined);
+  }
+
+  /** The next message of this type (already received or still to come). */
+  next<T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> {
+    const index = this.inbox.findIndex((m) => m.type === type);
+    if (index >= 0) return Promise.resolve(this.inbox.splice(index, 1)[0] as Extract<ServerMessage, { type: T }>);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.handle}: no ${type} within 3 s`)), 3000);
+      this.waiters.push({
+        predicate: (m) => m.type === type,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m as Extract<ServerMessage, { type: T }>);
+        },
+      });
+    });
+  }
+}
+
+const callId = (n: number) => `call${String(n).padStart(18, '0')}`;
+const decision = (role: 'caller' | 'callee', e2ee = true) => ({ e2ee, role, signature: 'S'.repeat(86) });
+
+async function twoUsers(harness: Harness) {
+  const alice = new TestUser('alice');
+  const bob = new TestUser('bob');
+  await alice.connect(harness.url);
+  await bob.connect(harness.url);
+  return { alice, bob };
+}
+
+async function establish(alice: TestUser, bob: TestUser, id: string, e2ee = true) {
+  await alice.client.request({ type: 'call.invite', callId: id, to: 'bob', video: false, decision: decision('caller', e2ee) });
+  await bob.next('call.incoming');
+  await bob.client.request({ type: 'call.accept', callId: id, decision: decision('callee', e2ee) });
+  await alice.next('call.accepted');
+  for (const user of [alice, bob]) {
+    const answer = await user.client.request({ type: 'media.publish', callId: id, jsep: { type: 'offer', sdp: user.handle }, e2ee });
+    expect(answer).toMatchObject({ type: 'media.answer', jsep: { type: 'answer', sdp: `answer-to:${user.handle}` } });
+  }
+  for (const user of [alice, bob]) {
+    const offer = await user.next('media.subscribe-offer');
+    expect(offer.jsep.sdp).toBe(`feed-of:${user === alice ? 'callee' : 'caller'}`);
+    user.client.send({ type: 'media.subscribe-answer', callId: id, jsep: { type: 'answer', sdp: 'x' } });
+  }
+  await alice.next('call.active');
+  await bob.next('call.active');
+}
+
+describe('login', () => {
+  it('registers, then logs in again with the same key', async () => {
+    const harness = await startHarness();
+    const alice = new TestUser('alice');
+    const session = await alice.connect(harness.url);
+    expect(session).toMatchObject({ handle: 'alice', publicKey: alice.publicKey, activeCallId: null });
+    alice.client.close();
+    const again = await alice.connect(harness.url, false);
+    expect(again.handle).toBe('alice');
+  });
+
+  it('refuses a bad signature, an unknown key and a taken handle', async () => {
+    const harness = await startHarness();
+    const alice = new TestUser('alice');
+    await alice.connect(harness.url);
+    const mallory = new TestUser('alice');
+    await expect(mallory.connect(harness.url)).rejects.toMatchObject({ code: 'handle-taken' });
+    const stranger = new TestUser('stranger');
+    await expect(stranger.connect(harness.url, false)).rejects.toMatchObject({ code: 'unknown-account' });
+    const forger = new TestUser('forger');
+    forger.signLogin = () => toBase64Url(ed25519.sign(loginChallengeBytes('wrong-nonce'), forger.secret));
+    await expect(forger.connect(harness.url)).rejects.toMatchObject({ code: 'bad-signature' });
+  });
+
+  it('answers malformed and unauthenticated messages with an error and stays up', async () => {
+    const harness = await startHarness();
+    const socket = new WebSocket(harness.url);
+    const replies: ServerMessage[] = [];
+    const client = new SignalingClient(socket);
+    client.onMessage((m) => replies.push(m));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send('not json');
+    socket.send(JSON.stringify({ v: 1, type: 'call.invite', callId: 'short' }));
+    socket.send(JSON.stringify({ v: 9, type: 'ping' }));
+    await expect(client.request({ type: 'lookup', handle: 'bob' })).rejects.toMatchObject({ code: 'not-authenticated' });
+    expect(replies.filter((m) => m.type === 'error').map((m) => m.type === 'error' && m.code)).toEqual([
+      'bad-message',
+      'bad-message',
+      'unsupported-version',
+      'not-authenticated',
+    ]);
+    await expect(client.request({ type: 'ping' })).resolves.toMatchObject({ type: 'pong' });
+  });
+});
+
+describe('calls', () => {
+  it('goes from invite to active to hang-up, and both sides get the reason', async () => {
+    const harness = await startHarness();
+    const { alice, bob } = await twoUsers(harness);
+    await establish(alice, bob, callId(1));
+    const room = FakeRoom.created[0]!;
+    expect(room.e2ee).toBe(true);
+    bob.client.send({ type: 'e2ee.handshake', callId: callId(1), seq: 0, payload: 'abc' });
+    expect(await alice.next('e2ee.handshake')).toMatchObject({ seq: 0, payload: 'abc' });
+    alice.client.send({ type: 'call.hangup', callId: callId(1) });
+    for (const user of [alice, bob]) {
+      expect(await user.next('call.ended')).toMatchObject({ callId: callId(1), reason: 'hangup', by: 'alice' });
+    }
+    expect(room.destroyed).toBe(true);
+    expect(harness.signaling.callService.liveCalls).toBe(0);
+  });
+
+  it('makes a standard room when either side has E2EE off, and relays no handshake there', async () => {
+    const harness = await startHarness();
+    const { alice, bob } = await twoUsers(harness);
+    await alice.client.request({ type: 'call.invite', callId: callId(2), to: 'bob', video: true, decision: decision('caller', true) });
+    await bob.next('call.incoming');
+    await bob.client.request({ type: 'call.accept', callId: callId(2), decision: decision('callee', false) });
+    expect(await alice.next('call.accepted')).toMatchObject({ roomE2ee: false, decision: { e2ee: false } });
+    await expect(
+      alice.client.request({ type: 'e2ee.handshake', callId: callId(2), seq: 0, payload: 'abc' }),
+    ).rejects.toMatchObject({ code: 'not-allowed' });
+  });
+
+  it('refuses plain media in an E2EE room', async () => {
+    const harness = await startHarness();
+    const { alice, bob } = await twoUsers(harness);
+    await alice.client.request({ type: 'call.invite', callId: callId(3), to: 'bob', video: false, decision: decision('caller') });
+    await bob.next('call.incoming');
+    await bob.client.request({ type: 'call.accept', callId: callId(3), decision: decision('callee') });
+    await expect(
+      alice.client.request({ type: 'media.publish', callId: callId(3), jsep: { type: 'offer', sdp: 'x' }, e2ee: false }),
+    ).rejects.toMatchObject({ code: 'not-allowed' });
+  });
+
+  it.each([
+    ['decline', 'declined', 'bob'],
+    ['cancel', 'cancelled', 'alice'],
+  ] as const)('ends a ringing call on %s', async (action, reason, by) => {
+    const harness = await startHarness();
+    const { alice, bob } = await twoUsers(harness);
+    await alice.client.request({ type: 'call.invite', callId: callId(4), to: 'bob', video: false, decision: decision('caller') });
+    const incoming = await bob.next('call.incoming');
+    expect(incoming).toMatchObject({ from: 'alice', fromKey: alice.publicKey });
+    (action === 'decline' ? bob : alice).client.send({ type: `call.${action}`, callId: callId(4) });
+    for (const user of [alice, bob]) expect(await user.next('call.ended')).toMatchObject({ reason, by });
+  });
+
+  it('answers busy, offline, unknown-user and do-not-disturb without ringing', async () => {
+    const harness = await startHarness();
+    const { alice, bob } = await twoUsers(harness);
+    const carol = new TestUser('carol');
+    await carol.connect(harness.url);
+    carol.client.close();
+    const dave = new TestUser('dave');
+    await dave.connect(harness.url);
+
+    const invite = (user: TestUser, n: number, to: string) =>
+      user.client.request({ type: 'call.invite', callId: callId(n), to, video: false, decision: decision('caller') });
+    expect(await invite(alice, 10, 'carol')).toMatchObject({ type: 'call.ended', reason: 'offline' });
+    expect(await invite(alice, 11, 'nobody')).toMatchObject({ type: 'call.ended', reason: 'unknown-user' });
+    await bob.client.request({ type: 'presence.set', status: 'dnd' });
+    expect(await invite(alice, 12, 'bob')).toMatchObject({ type: 'call.ended', reason: 'dnd' });
+    await bob.client.request({ type: 'presence.set', status: 'available' });
+    await invite(alice, 13, 'bob');
+    expect(await invite(dave, 14, 'bob')).toMatchObject({ type: 'call.ended', reason: 'busy' });
+    await expect(invite(alice, 15, 'dave')).rejects.toMatchObject({ code: 'not-allowed' });
+  });
+
+  it('ends an unanswered call with no-answer', async () => {
+    const harness = await startHarness({ ringTimeoutMs: 100 });
+    const { alice, bob } = await twoUsers(harness);
+    await alice.client.request({ type: 'call.invite', callId: callId(5), to: 'bob', video: false, decision: decision('caller') });
+    for (const user of [alice, bob]) expect(await user.next('call.ended')).toMatchObject({ reason: 'no-answer' });
+  });
+
+  it('ends the call when the media room cannot be made', async () => {
+    const harness = await startHarness();
+    const { alice, bob } = await twoUsers(harness);
+    harness.rooms.failNext = true;
+    await alice.client.request({ type: 'call.invite', callId: callId(6), to: 'bob', video: false, decision: decision('caller') });
+    await bob.next('call.incoming');
+    bob.client.send({ type: 'call.accept', callId: callId(6), decision: decision('callee') });
+    for (const user of [alice, bob]) expect(await user.next('call.ended')).toMatchObject({ reason: 'failed' });
+  });
+
+  it('keeps a call through a reconnect within the grace period, and ends it after', async () => {
+    const harness = await startHarness({ reconnectGraceMs: 300 });
+    const { alice, bob } = await twoUsers(harness);
+    await establish(alice, bob, callId(7));
+    bob.client.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const session = await bob.connect(harness.url, false);
+    expect(session.activeCallId).toBe(callId(7));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(harness.signaling.callService.liveCalls).toBe(1);
+
+    bob.client.close();
+    expect(await alice.next('call.ended')).toMatchObject({ reason: 'disconnected', by: 'bob' });
+    expect(FakeRoom.created[0]!.destroyed).toBe(true);
+  });
+
+  it('refuses requests about someone else’s call', async () => {
+    const harness = await startHarness();
+    const { alice, bob } = await twoUsers(harness);
+    const eve = new TestUser('eve');
+    await eve.connect(harness.url);
+    await alice.client.request({ type: 'call.invite', callId: callId(8), to: 'bob', video: false, decision: decision('caller') });
+    await bob.next('call.incoming');
+    const error = await eve.client.request({ type: 'call.hangup', callId: callId(8) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SignalingError);
+    expect(error).toMatchObject({ code: 'no-such-call' });
+    await expect(alice.client.request({ type: 'call.accept', callId: callId(8), decision: decision('callee') })).rejects.toMatchObject({
+      code: 'not-allowed',
+    });
+  });
+});
+
+describe('presence', () => {
+  it('pushes status changes to watchers', async () => {
+    const harness = await startHarness();
+    const { alice, bob } = await twoUsers(harness);
+    await alice.client.request({ type: 'presence.watch', handles: ['bob'] });
+    expect(await alice.next('presence')).toMatchObject({ handle: 'bob', status: 'available' });
+    await bob.client.request({ type: 'presence.set', status: 'dnd' });
+    expect(await alice.next('presence')).toMatchObject({ handle: 'bob', status: 'dnd' });
+    bob.client.close();
+    expect(await alice.next('presence')).toMatchObject({ handle: 'bob', status: 'offline' });
+  });
+});

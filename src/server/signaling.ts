@@ -1,0 +1,277 @@
+// The WebSocket signaling endpoint: login by signed challenge, then presence and call requests.
+// Every incoming message is parsed with the protocol schemas; what does not parse is answered
+// with an `error` and dropped. One live connection per account: a new login takes over the old
+// connection (and any call it was in — that is how a client reconnects mid-call).
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Account, AccountStore } from './accounts';
+import { CallError, CallService, type RoomFactory } from './calls';
+import type { Logger } from './log';
+import { Presence } from './presence';
+import { fromBase64Url, toBase64Url } from '../shared/encoding';
+import {
+  MAX_MESSAGE_BYTES,
+  PROTOCOL_VERSION,
+  loginChallengeBytes,
+  parseClientMessage,
+  type ClientMessage,
+  type ErrorCode,
+  type ServerMessageBody,
+} from '../shared/protocol';
+
+export interface SignalingOptions {
+  accounts: AccountStore;
+  rooms: RoomFactory;
+  log: Logger;
+  ringTimeoutMs: number;
+  connectTimeoutMs: number;
+  reconnectGraceMs: number;
+  /** Close connections that have not logged in after this long. */
+  loginTimeoutMs?: number;
+  /** WebSocket ping interval; a connection that misses two pongs is dropped. */
+  heartbeatMs?: number;
+}
+
+/** Close codes the server uses (4000–4999 are the application's). */
+export const CloseCode = {
+  loginTimeout: 4000,
+  replaced: 4001,
+  tooManyErrors: 4002,
+  shuttingDown: 4003,
+} as const;
+
+/** Token bucket per connection: a burst of 100 messages, then 50 a second. */
+const RATE = { burst: 100, perSecond: 50 };
+/** Errors a connection may cause before it is closed. */
+const MAX_ERRORS = 50;
+const MAX_LOGIN_ATTEMPTS = 3;
+
+class ClientConnection {
+  account: Account | null = null;
+  private readonly nonce = toBase64Url(randomBytes(32));
+  private tokens = RATE.burst;
+  private lastRefill = Date.now();
+  private errors = 0;
+  private loginAttempts = 0;
+  alive = true;
+
+  constructor(readonly socket: WebSocket) {
+    this.send({ type: 'challenge', nonce: this.nonce });
+  }
+
+  send(message: ServerMessageBody): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(JSON.stringify({ v: PROTOCOL_VERSION, ...message }));
+  }
+
+  error(code: ErrorCode, message: string, re?: number): void {
+    this.send({ type: 'error', code, message, ...(re !== undefined ? { re } : {}) });
+    if (++this.errors > MAX_ERRORS) this.socket.close(CloseCode.tooManyErrors, 'too many errors');
+  }
+
+  /** Takes one token; false when the client sends faster than the rate limit allows. */
+  takeToken(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(RATE.burst, this.tokens + ((now - this.lastRefill) / 1000) * RATE.perSecond);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Checks a login or register signature over this connection's challenge. */
+  verifies(publicKey: string, signature: string): boolean {
+    this.loginAttempts += 1;
+    try {
+      return ed25519.verify(fromBase64Url(signature), loginChallengeBytes(this.nonce), fromBase64Url(publicKey));
+    } catch {
+      return false;
+    }
+  }
+
+  get loginAttemptsLeft(): boolean {
+    return this.loginAttempts < MAX_LOGIN_ATTEMPTS;
+  }
+}
+
+export class SignalingServer {
+  private readonly wss: WebSocketServer;
+  private readonly online = new Map<string, ClientConnection>();
+  private readonly calls: CallService;
+  private readonly presence: Presence;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly log: Logger;
+
+  constructor(private readonly options: SignalingOptions) {
+    this.log = options.log;
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+    this.presence = new Presence(
+      { isConnected: (handle) => this.online.has(handle), isInCall: (handle) => this.calls.isInCall(handle) },
+      (watcher, handle, status) => this.online.get(watcher)?.send({ type: 'presence', handle, status }),
+    );
+    this.calls = new CallService(
+      {
+        accounts: options.accounts,
+        rooms: options.rooms,
+        send: (handle, message) => {
+          const connection = this.online.get(handle);
+          connection?.send(message);
+          return connection !== undefined;
+        },
+        isConnected: (handle) => this.online.has(handle),
+        isDoNotDisturb: (handle) => this.presence.isDoNotDisturb(handle),
+        presenceChanged: (handle) => this.presence.changed(handle),
+        log: options.log,
+      },
+      {
+        ringMs: options.ringTimeoutMs,
+        connectMs: options.connectTimeoutMs,
+        reconnectGraceMs: options.reconnectGraceMs,
+      },
+    );
+    this.heartbeat = setInterval(() => this.checkHeartbeats(), options.heartbeatMs ?? 15_000);
+  }
+
+  get callService(): CallService {
+    return this.calls;
+  }
+
+  get connectionCount(): number {
+    return this.wss.clients.size;
+  }
+
+  /** Takes over an HTTP upgrade request for the signaling path. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+  }
+
+  /** The media server went away: calls that use it end. */
+  mediaServerLost(): void {
+    this.calls.mediaServerLost();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    await this.calls.shutdown();
+    for (const client of this.wss.clients) client.close(CloseCode.shuttingDown, 'server shutting down');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private accept(socket: WebSocket): void {
+    const connection = new ClientConnection(socket);
+    const loginTimer = setTimeout(() => {
+      if (!connection.account) socket.close(CloseCode.loginTimeout, 'login timeout');
+    }, this.options.loginTimeoutMs ?? 15_000);
+    socket.on('pong', () => (connection.alive = true));
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return connection.error('bad-message', 'messages are JSON text');
+      void this.receive(connection, data.toString());
+    });
+    socket.on('close', () => {
+      clearTimeout(loginTimer);
+      this.dropped(connection);
+    });
+    socket.on('error', (error) => this.log.debug('socket error', { error: error.message }));
+  }
+
+  private async receive(connection: ClientConnection, raw: string): Promise<void> {
+    if (!connection.takeToken()) return connection.error('rate-limited', 'slow down: too many messages');
+    const parsed = parseClientMessage(raw);
+    if (!parsed.ok) return connection.error(parsed.code, parsed.error);
+    const message = parsed.message;
+    try {
+      await this.dispatch(connection, message);
+    } catch (error) {
+      if (error instanceof CallError) return connection.error(error.code, error.message, message.id);
+      this.log.error('request failed', { type: message.type, error: error instanceof Error ? error.stack : String(error) });
+      connection.error('internal', 'the server could not handle this request', message.id);
+    }
+  }
+
+  private async dispatch(connection: ClientConnection, message: ClientMessage): Promise<void> {
+    if (message.type === 'ping') return connection.send({ type: 'pong', ...re(message) });
+    if (message.type === 'login' || message.type === 'register') return this.login(connection, message);
+    const account = connection.account;
+    if (!account) return connection.error('not-authenticated', 'log in first', message.id);
+    switch (message.type) {
+      case 'lookup': {
+        const found = this.options.accounts.byHandle(message.handle);
+        return connection.send({ type: 'lookup.result', ...re(message), handle: message.handle, publicKey: found?.publicKey ?? null });
+      }
+      case 'presence.watch':
+        this.presence.watch(account.handle, message.handles);
+        return connection.send({ type: 'ok', ...re(message) });
+      case 'presence.set':
+        this.presence.setDoNotDisturb(account.handle, message.status === 'dnd');
+        return connection.send({ type: 'ok', ...re(message) });
+      default:
+        return this.calls.handle(account, message);
+    }
+  }
+
+  private login(connection: ClientConnection, message: Extract<ClientMessage, { type: 'login' | 'register' }>): void {
+    if (connection.account) return connection.error('not-allowed', 'already logged in', message.id);
+    if (!connection.verifies(message.publicKey, message.signature)) {
+      connection.error('bad-signature', 'the signature does not match the challenge and key', message.id);
+      if (!connection.loginAttemptsLeft) connection.socket.close(CloseCode.tooManyErrors, 'too many login attempts');
+      return;
+    }
+    let account = this.options.accounts.byPublicKey(message.publicKey);
+    if (message.type === 'register') {
+      if (account && account.handle !== message.handle) {
+        return connection.error('key-registered', `this key is already registered as ${account.handle}`, message.id);
+      }
+      if (!account) {
+        const result = this.options.accounts.register(message.handle, message.publicKey);
+        if (!result.ok) return connection.error(result.reason, result.reason === 'handle-taken' ? `the handle ${message.handle} is taken` : 'this key is already registered', message.id);
+        account = result.account;
+        this.log.info('account registered');
+      }
+    }
+    if (!account) return connection.error('unknown-account', 'no account has this key: register first', message.id);
+
+    const previous = this.online.get(account.handle);
+    connection.account = account;
+    this.online.set(account.handle, connection);
+    if (previous) {
+      previous.account = null;
+      previous.socket.close(CloseCode.replaced, 'logged in elsewhere');
+    }
+    this.calls.reconnected(account.handle);
+    connection.send({
+      type: 'session',
+      ...re(message),
+      handle: account.handle,
+      publicKey: account.publicKey,
+      activeCallId: this.calls.activeCallId(account.handle),
+    });
+    this.presence.changed(account.handle);
+  }
+
+  private dropped(connection: ClientConnection): void {
+    const account = connection.account;
+    if (!account || this.online.get(account.handle) !== connection) return;
+    this.online.delete(account.handle);
+    this.presence.unwatchAll(account.handle);
+    this.calls.disconnected(account.handle);
+    this.presence.changed(account.handle);
+  }
+
+  private checkHeartbeats(): void {
+    for (const connection of this.online.values()) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }
+}
+
+function re(message: { id?: number | undefined }): { re?: number } {
+  return message.id !== undefined ? { re: message.id } : {};
+}

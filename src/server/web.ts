@@ -1,0 +1,89 @@
+// Serves the built web client (the same renderer the desktop app runs) with a strict CSP, and a
+// health endpoint. Only files under the web root are served; anything else is a 404.
+import fs from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.wav': 'audio/wav',
+  '.woff2': 'font/woff2',
+};
+
+/** The web client's Content-Security-Policy: its own scripts and workers, its own server only. */
+export const WEB_CLIENT_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "worker-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "media-src 'self' blob: mediastream:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': WEB_CLIENT_CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(self), microphone=(self), geolocation=()',
+};
+
+/** Maps a URL path to a file under `root`, or null when it would leave the root. */
+export function resolveStaticPath(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
+  const full = path.resolve(root, relative);
+  return full === root || full.startsWith(root + path.sep) ? full : null;
+}
+
+export function createWebHandler(opts: { webRoot: string; health: () => object }) {
+  const root = path.resolve(opts.webRoot);
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const url = request.url ?? '/';
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (url === '/healthz') {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      response.end(JSON.stringify(opts.health()));
+      return;
+    }
+    const file = resolveStaticPath(root, url);
+    fs.stat(file ?? '', (error, stat) => {
+      if (!file || error || !stat.isFile()) {
+        response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
+        response.end(fs.existsSync(path.join(root, 'index.html')) ? 'not found' : 'the web client is not built: run npm run build');
+        return;
+      }
+      const hashed = /\/assets\//.test(file);
+      response.writeHead(200, {
+        'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
+        'Content-Length': stat.size,
+        'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+        ...SECURITY_HEADERS,
+      });
+      if (request.method === 'HEAD') return void response.end();
+      fs.createReadStream(file).pipe(response);
+    });
+  };
+}
