@@ -1,0 +1,56 @@
+// Boots the app for one host: reads identity and settings, runs first-run registration, keeps the
+// signaling connection, and owns the call controller. The UI reaches everything through this.
+import { CallController } from '../call/callController';
+import type { HostBridge } from '../host/bridge';
+import { ServerConnection } from '../signaling/serverConnection';
+import { getState, setState } from '../store/appStore';
+import { createSounds, type Sounds } from '../ui/sounds';
+import type { SettingsPatch } from '../../shared/settings';
+import { SignalingError } from '../../shared/signalingClient';
+
+export class AppSession {
+  readonly server: ServerConnection;
+  readonly calls: CallController;
+  readonly sounds: Sounds;
+
+  constructor(readonly host: HostBridge) {
+    this.server = new ServerConnection(host);
+    this.sounds = createSounds();
+    this.calls = new CallController(host, this.server, this.sounds);
+    this.server.onStatus((connection) => setState({ connection }));
+  }
+
+  async boot(): Promise<void> {
+    try {
+      const [identity, settingsState] = await Promise.all([this.host.calls['identity.get'](), this.host.calls['settings.get']()]);
+      setState({ identity, settings: settingsState.settings, storageProblem: settingsState.problem });
+      if (!identity.handle) return setState({ boot: { state: 'first-run' } });
+      setState({ boot: { state: 'ready' } });
+      await this.server.start().catch((error: unknown) => this.loginFailed(error));
+    } catch (error) {
+      setState({ boot: { state: 'failed', message: error instanceof Error ? error.message : String(error) } });
+    }
+  }
+
+  /** First run: registers the handle on the server; rejects with the server's reason. */
+  async register(handle: string): Promise<void> {
+    await this.server.start({ handle });
+    const identity = await this.host.calls['identity.setHandle'](handle);
+    setState({ identity, boot: { state: 'ready' }, notice: null });
+  }
+
+  async updateSettings(patch: SettingsPatch): Promise<void> {
+    const settings = await this.host.calls['settings.update'](patch);
+    setState({ settings, storageProblem: null });
+  }
+
+  private loginFailed(error: unknown): void {
+    if (error instanceof SignalingError && error.code === 'unknown-account') {
+      // The server no longer knows this device (e.g. its accounts were reset): register again.
+      setState({
+        boot: { state: 'first-run' },
+        notice: `The server does not know this device any more. Choose your handle again${getState().identity?.handle ? ` (it was “${getState().identity?.handle}”)` : ''}.`,
+      });
+    }
+  }
+}

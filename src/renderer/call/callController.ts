@@ -1,0 +1,398 @@
+// Runs calls for the UI: dialing, ringing, answering, the end-to-end encryption decision and
+// handshake (through the host), the media (through CallMedia), and the end of the call with the
+// reason both sides are told. The UI calls its methods and renders the store; it holds no call
+// logic of its own.
+import { CallMedia } from '../media/callMedia';
+import { FrameEncryption } from '../media/frameEncryption';
+import type { HostBridge } from '../host/bridge';
+import type { ServerConnection } from '../signaling/serverConnection';
+import { getState, setState, updateCall, type CallView, type EndedCallView } from '../store/appStore';
+import type { Sounds } from '../ui/sounds';
+import type { E2eeStep, HandshakeMessage } from '../../shared/bridge';
+import { toBase64Url } from '../../shared/encoding';
+import type { CallId, E2eeDecision, EndReason, ServerMessage } from '../../shared/protocol';
+import { SignalingError } from '../../shared/signalingClient';
+
+/** The handshake must finish this soon after the call is accepted, or the call fails. */
+const HANDSHAKE_TIMEOUT_MS = 15_000;
+const STATS_INTERVAL_MS = 1000;
+
+interface LiveCall {
+  readonly id: CallId;
+  readonly role: 'caller' | 'callee';
+  readonly peer: string;
+  readonly peerKey: string;
+  readonly video: boolean;
+  readonly localDecision: E2eeDecision;
+  /** The caller's decision, known to the callee from the invite. */
+  peerDecision: E2eeDecision | null;
+  media: CallMedia | null;
+  encryption: FrameEncryption | null;
+  /** E2EE steps run one after another, in the order the server delivered them. */
+  e2eeQueue: Promise<void>;
+  handshakeTimer: ReturnType<typeof setTimeout> | null;
+  statsTimer: ReturnType<typeof setInterval> | null;
+  /** Why this side is ending the call, kept for the ended screen until the server confirms. */
+  endDetail: string | null;
+  ended: boolean;
+}
+
+function newCallId(): CallId {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+export class CallController {
+  private call: LiveCall | null = null;
+
+  constructor(
+    private readonly host: HostBridge,
+    private readonly server: ServerConnection,
+    private readonly sounds: Sounds,
+  ) {
+    server.onMessage((message) => this.onServerMessage(message));
+    server.onSession((session) => {
+      // After a reconnect the server says whether our call survived the lost connection.
+      const call = this.call;
+      if (call && session.activeCallId !== call.id) this.finish(call, 'disconnected', false, 'the connection to the server was lost');
+    });
+    host.onEvent((event) => {
+      if (event.type === 'dial') void this.dial(event.handle, { video: false });
+      else if (event.type === 'accept-call' && this.call?.id === event.callId) void this.accept();
+      else if (event.type === 'decline-call' && this.call?.id === event.callId) this.decline();
+      else if (event.type === 'toggle-mute') this.toggleMute();
+    });
+  }
+
+  // ---- actions from the UI ------------------------------------------------------------------------
+
+  /** Dials a handle. With a changed peer key, stops at 'confirm-key-change' until `confirmKeyChange`. */
+  async dial(handle: string, options: { video: boolean }): Promise<void> {
+    if (this.call) return this.notice('You are already in a call.');
+    setState({ lastEnded: null, notice: null });
+    const me = getState().identity?.handle;
+    if (handle === me) return this.notice('You cannot call yourself.');
+    let peerKey: string;
+    try {
+      const result = await this.server.request({ type: 'lookup', handle });
+      if (result.type !== 'lookup.result') throw new Error('unexpected answer');
+      if (!result.publicKey) return this.notice(`No one is registered as “${handle}”.`);
+      peerKey = result.publicKey;
+    } catch (error) {
+      return this.notice(`Could not reach the server: ${(error as Error).message}`);
+    }
+    if (this.call) return;
+    const id = newCallId();
+    const prepared = await this.host.calls['call.prepare']({ callId: id, role: 'caller', peerHandle: handle, peerKey });
+    const call = this.track({ id, role: 'caller', peer: handle, peerKey, video: options.video, localDecision: prepared.decision });
+    this.show(call, {
+      direction: 'outgoing',
+      phase: prepared.peerTrust === 'changed' ? 'confirm-key-change' : 'dialing',
+      peerTrust: prepared.peerTrust,
+    });
+    if (prepared.peerTrust !== 'changed') await this.invite(call);
+  }
+
+  /** The user chose to call although the peer's key changed. */
+  async confirmKeyChange(): Promise<void> {
+    const call = this.call;
+    if (!call || getState().call?.phase !== 'confirm-key-change') return;
+    updateCall(call.id, { phase: 'dialing' });
+    await this.invite(call);
+  }
+
+  async accept(): Promise<void> {
+    const call = this.call;
+    if (!call || call.role !== 'callee' || getState().call?.phase !== 'incoming') return;
+    this.sounds.stop();
+    updateCall(call.id, { phase: 'connecting' });
+    try {
+      await this.server.request({ type: 'call.accept', callId: call.id, decision: call.localDecision });
+    } catch (error) {
+      this.finish(call, 'failed', true, (error as Error).message);
+    }
+  }
+
+  decline(): void {
+    const call = this.call;
+    if (!call || call.role !== 'callee') return;
+    this.sendOrEnd(call, { type: 'call.decline', callId: call.id }, 'declined');
+  }
+
+  /** Hangs up, cancels a call that is still ringing, or abandons one awaiting key-change confirmation. */
+  hangUp(): void {
+    const call = this.call;
+    if (!call) return;
+    const phase = getState().call?.phase;
+    if (phase === 'confirm-key-change') return this.finish(call, 'cancelled', true, null);
+    if (phase === 'incoming') return this.decline();
+    const ringing = phase === 'dialing' || phase === 'ringing';
+    this.sendOrEnd(call, { type: ringing ? 'call.cancel' : 'call.hangup', callId: call.id }, ringing ? 'cancelled' : 'hangup');
+  }
+
+  toggleMute(): void {
+    const call = this.call;
+    const view = getState().call;
+    if (!call || !view) return;
+    call.media?.setMuted(!view.muted);
+    updateCall(call.id, { muted: !view.muted });
+  }
+
+  async markPeerVerified(): Promise<void> {
+    const call = this.call;
+    if (!call) return;
+    const peerTrust = await this.host.calls['contacts.markVerified']({ handle: call.peer, publicKey: call.peerKey });
+    updateCall(call.id, { peerTrust });
+    const e2ee = getState().call?.e2ee;
+    if (e2ee?.state === 'established') updateCall(call.id, { e2ee: { ...e2ee, peerTrust } });
+  }
+
+  dismissEnded(): void {
+    setState({ lastEnded: null });
+  }
+
+  // ---- server messages ----------------------------------------------------------------------------
+
+  private onServerMessage(message: ServerMessage): void {
+    if (message.type === 'call.incoming') return void this.incoming(message);
+    if (!('callId' in message)) return;
+    const call = this.call;
+    if (!call || call.id !== message.callId) return;
+    switch (message.type) {
+      case 'call.ringing':
+        updateCall(call.id, { phase: 'ringing' });
+        this.sounds.ringback(getState().settings);
+        break;
+      case 'call.accepted':
+        this.sounds.stop();
+        updateCall(call.id, { phase: 'connecting' });
+        this.enqueue(call, () => this.begin(call, message.decision, message.roomE2ee));
+        break;
+      case 'call.active':
+        updateCall(call.id, { phase: 'active', activeSince: Date.now() });
+        break;
+      case 'call.ended':
+        this.finish(call, message.reason, message.by === getState().identity?.handle, null);
+        break;
+      case 'media.subscribe-offer':
+        this.enqueue(call, async () => {
+          await call.media?.subscribe(message.jsep);
+        });
+        break;
+      case 'e2ee.handshake':
+        this.enqueue(call, async () => {
+          const message_: HandshakeMessage = { seq: message.seq, payload: message.payload };
+          this.applyStep(call, await this.host.calls['e2ee.receive']({ callId: call.id, message: message_ }));
+        });
+        break;
+    }
+  }
+
+  private async incoming(message: Extract<ServerMessage, { type: 'call.incoming' }>): Promise<void> {
+    if (this.call) {
+      // The server answers busy for us; a second invite here means a race: decline it.
+      this.server.send({ type: 'call.decline', callId: message.callId });
+      return;
+    }
+    const prepared = await this.host.calls['call.prepare']({
+      callId: message.callId,
+      role: 'callee',
+      peerHandle: message.from,
+      peerKey: message.fromKey,
+    });
+    if (this.call) return;
+    const call = this.track({
+      id: message.callId,
+      role: 'callee',
+      peer: message.from,
+      peerKey: message.fromKey,
+      video: message.video,
+      localDecision: prepared.decision,
+    });
+    call.peerDecision = message.decision;
+    setState({ lastEnded: null, notice: null });
+    this.show(call, { direction: 'incoming', phase: 'incoming', peerTrust: prepared.peerTrust });
+    this.sounds.ring(getState().settings);
+  }
+
+  // ---- call steps ---------------------------------------------------------------------------------
+
+  private track(fields: Pick<LiveCall, 'id' | 'role' | 'peer' | 'peerKey' | 'video' | 'localDecision'>): LiveCall {
+    const call: LiveCall = {
+      ...fields,
+      peerDecision: null,
+      media: null,
+      encryption: null,
+      e2eeQueue: Promise.resolve(),
+      handshakeTimer: null,
+      statsTimer: null,
+      endDetail: null,
+      ended: false,
+    };
+    this.call = call;
+    return call;
+  }
+
+  private show(call: LiveCall, fields: Pick<CallView, 'direction' | 'phase' | 'peerTrust'>): void {
+    setState({
+      call: {
+        callId: call.id,
+        peer: call.peer,
+        video: call.video,
+        e2ee: null,
+        muted: false,
+        activeSince: null,
+        counters: null,
+        stats: null,
+        remoteStream: null,
+        ...fields,
+      },
+    });
+  }
+
+  private async invite(call: LiveCall): Promise<void> {
+    try {
+      const answer = await this.server.request({
+        type: 'call.invite',
+        callId: call.id,
+        to: call.peer,
+        video: call.video,
+        decision: call.localDecision,
+      });
+      // A refused invite (busy, offline, …) comes back as call.ended and is handled there.
+      if (answer.type === 'call.ended') this.finish(call, answer.reason, false, null);
+    } catch (error) {
+      this.finish(call, 'failed', true, (error as Error).message);
+    }
+  }
+
+  /** Both decisions are known: settle the mode, start the handshake, publish media. */
+  private async begin(call: LiveCall, acceptedDecision: E2eeDecision, roomE2ee: boolean): Promise<void> {
+    const peerDecision = call.role === 'caller' ? acceptedDecision : call.peerDecision;
+    if (!peerDecision) return this.fail(call, 'the caller’s end-to-end encryption setting is missing');
+    call.peerDecision = peerDecision;
+    const step = await this.host.calls['e2ee.begin']({ callId: call.id, peerDecision });
+    const e2ee = step.status.state !== 'standard';
+    if (step.status.state !== 'failed' && e2ee !== roomE2ee) {
+      return this.fail(
+        call,
+        roomE2ee
+          ? 'the server set this call up as end-to-end encrypted, which the signed settings do not allow'
+          : 'the server tried to carry this call without end-to-end encryption although both sides have it on',
+      );
+    }
+    this.applyStep(call, step);
+    if (call.ended || step.status.state === 'failed') return;
+    if (e2ee) {
+      call.handshakeTimer = setTimeout(() => this.fail(call, 'the end-to-end encryption handshake did not finish in time'), HANDSHAKE_TIMEOUT_MS);
+      call.encryption = new FrameEncryption(await this.host.keyPort(call.id), (message) => console.warn('E2EE worker:', message));
+    }
+    await this.startMedia(call);
+  }
+
+  private applyStep(call: LiveCall, step: E2eeStep): void {
+    if (call.ended) return;
+    updateCall(call.id, { e2ee: step.status });
+    if (step.send) this.server.send({ type: 'e2ee.handshake', callId: call.id, seq: step.send.seq, payload: step.send.payload });
+    if (step.status.state === 'established') {
+      if (call.handshakeTimer) clearTimeout(call.handshakeTimer);
+      updateCall(call.id, { peerTrust: step.status.peerTrust });
+    } else if (step.status.state === 'failed') {
+      this.fail(call, step.status.reason);
+    }
+  }
+
+  private async startMedia(call: LiveCall): Promise<void> {
+    const settings = getState().settings;
+    const media = new CallMedia({
+      video: call.video,
+      audioInputId: settings?.audioInputId ?? null,
+      videoInputId: settings?.videoInputId ?? null,
+      audioProcessing: settings?.audioProcessing ?? true,
+      encryption: call.encryption,
+      signals: {
+        publish: async (offer) => {
+          const answer = await this.server.request({ type: 'media.publish', callId: call.id, jsep: offer, e2ee: call.encryption !== null });
+          if (answer.type !== 'media.answer') throw new Error('unexpected answer to publish');
+          return answer.jsep;
+        },
+        subscribeAnswer: (answer) => this.server.send({ type: 'media.subscribe-answer', callId: call.id, jsep: answer }),
+        trickle: (leg, candidate) => {
+          if (this.server.online) this.server.send({ type: 'media.trickle', callId: call.id, leg, candidate });
+        },
+      },
+      onRemoteStream: (stream) => updateCall(call.id, { remoteStream: stream }),
+      onFailure: (message) => console.warn(message),
+    });
+    call.media = media;
+    try {
+      await media.publish();
+    } catch (error) {
+      if (call.ended) return;
+      const detail = error instanceof DOMException ? `microphone unavailable: ${error.message}` : (error as Error).message;
+      this.sendOrEnd(call, { type: 'call.hangup', callId: call.id }, 'failed', detail);
+      return;
+    }
+    call.statsTimer = setInterval(() => void this.refreshStats(call), STATS_INTERVAL_MS);
+  }
+
+  private async refreshStats(call: LiveCall): Promise<void> {
+    const [stats, counters] = await Promise.all([call.media?.stats(), call.encryption?.counters()]);
+    if (!call.ended) updateCall(call.id, { stats: stats ?? null, counters: counters ?? null });
+  }
+
+  private enqueue(call: LiveCall, step: () => Promise<void>): void {
+    call.e2eeQueue = call.e2eeQueue.then(step).catch((error: unknown) => {
+      if (!call.ended) this.fail(call, error instanceof Error ? error.message : String(error));
+    });
+  }
+
+  /** This side cannot go on securely: tell the server (which tells the peer) and end. */
+  private fail(call: LiveCall, detail: string): void {
+    if (call.ended) return;
+    const e2ee = getState().call?.e2ee;
+    const reason: EndReason = e2ee && e2ee.state !== 'standard' ? 'e2ee-failed' : 'failed';
+    if (reason === 'e2ee-failed') updateCall(call.id, { e2ee: { state: 'failed', reason: detail } });
+    this.sendOrEnd(call, reason === 'e2ee-failed' ? { type: 'call.fail', callId: call.id, reason } : { type: 'call.hangup', callId: call.id }, reason, detail);
+  }
+
+  /** Sends an ending request; the server's call.ended finishes the call, or we finish it if offline. */
+  private sendOrEnd(
+    call: LiveCall,
+    message: { type: 'call.decline' | 'call.cancel' | 'call.hangup'; callId: CallId } | { type: 'call.fail'; callId: CallId; reason: 'e2ee-failed' },
+    reason: EndReason,
+    detail: string | null = null,
+  ): void {
+    call.endDetail = detail ?? call.endDetail;
+    try {
+      this.server.send(message);
+    } catch (error) {
+      if (!(error instanceof SignalingError)) throw error;
+      this.finish(call, reason, true, detail);
+    }
+  }
+
+  private finish(call: LiveCall, reason: EndReason, byMe: boolean, detail: string | null): void {
+    if (call.ended) return;
+    call.ended = true;
+    if (this.call === call) this.call = null;
+    if (call.handshakeTimer) clearTimeout(call.handshakeTimer);
+    if (call.statsTimer) clearInterval(call.statsTimer);
+    call.media?.close();
+    call.encryption?.close();
+    this.sounds.stop();
+    void this.host.calls['call.end']({ callId: call.id }).catch(() => undefined);
+    const ended: EndedCallView = {
+      callId: call.id,
+      direction: call.role === 'caller' ? 'outgoing' : 'incoming',
+      peer: call.peer,
+      reason,
+      byMe,
+      detail: detail ?? call.endDetail,
+    };
+    setState({ call: null, lastEnded: ended });
+  }
+
+  private notice(text: string): void {
+    setState({ notice: text });
+  }
+}

@@ -1,0 +1,45 @@
+// The host inside the desktop app: Electron main behind the preload's `window.softphone`.
+// Frame-key ports arrive as window messages posted by the preload, one per call.
+import type { HostBridge } from './bridge';
+import { DEFAULT_SERVER_URL, KEY_PORT_MESSAGE, type PreloadApi } from '../../shared/bridge';
+import { CallId } from '../../shared/protocol';
+
+declare global {
+  interface Window {
+    /** Present only inside the desktop app. */
+    softphone?: PreloadApi;
+  }
+}
+
+export function createElectronHost(api: PreloadApi): HostBridge {
+  const arrived = new Map<CallId, MessagePort>();
+  const waiting = new Map<CallId, (port: MessagePort) => void>();
+
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    if (event.source !== window || event.origin !== location.origin) return;
+    const data = event.data as { type?: unknown; callId?: unknown } | null;
+    const callId = CallId.safeParse(data?.callId);
+    const port = event.ports[0];
+    if (data?.type !== KEY_PORT_MESSAGE || !callId.success || !port) return;
+    const waiter = waiting.get(callId.data);
+    waiting.delete(callId.data);
+    if (waiter) waiter(port);
+    else arrived.set(callId.data, port);
+  });
+
+  const { onEvent, ...calls } = api;
+  return {
+    kind: 'electron',
+    calls,
+    onEvent: (listener) => onEvent(listener),
+    keyPort(callId) {
+      const port = arrived.get(callId);
+      arrived.delete(callId);
+      return port ? Promise.resolve(port) : new Promise((resolve) => waiting.set(callId, resolve));
+    },
+    async serverUrl() {
+      const { settings } = await api['settings.get']();
+      return settings.serverUrl ?? DEFAULT_SERVER_URL;
+    },
+  };
+}

@@ -1,0 +1,160 @@
+// The host for the web client: what Electron main does for the desktop app, done in the page.
+// The identity key, settings and pinned contact keys live in the browser's storage; the call
+// security logic is the same module main runs (shared/e2ee/callSecurity.ts).
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { z } from 'zod';
+import type { HostBridge } from './bridge';
+import { bridgeContract, type BridgeChannel, type FrameKeysMessage, type HostCalls } from '../../shared/bridge';
+import { CallSecurity, type TrustStore } from '../../shared/e2ee/callSecurity';
+import { fingerprint } from '../../shared/e2ee/securityCode';
+import { fromBase64Url, toBase64Url } from '../../shared/encoding';
+import { Handle, PublicKey, type CallId } from '../../shared/protocol';
+import { DEFAULT_SETTINGS, readStoredSettings, SettingsPatch, type Settings } from '../../shared/settings';
+
+const KEYS = {
+  identity: 'softphone/identity',
+  settings: 'softphone/settings',
+  contacts: 'softphone/contacts',
+} as const;
+
+const StoredIdentity = z.object({
+  version: z.literal(1),
+  seed: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  handle: Handle.nullable(),
+});
+type StoredIdentity = z.infer<typeof StoredIdentity>;
+
+const StoredContacts = z.record(Handle, z.object({ publicKey: PublicKey, verified: z.boolean() }));
+
+/** Reads a stored JSON value; a value that does not parse is kept aside under a dated key. */
+function readStored<T>(storage: Storage, key: string, schema: z.ZodType<T>): { value: T | null; problem: string | null } {
+  const raw = storage.getItem(key);
+  if (raw === null) return { value: null, problem: null };
+  try {
+    return { value: schema.parse(JSON.parse(raw)), problem: null };
+  } catch {
+    const aside = `${key}.corrupt-${Date.now()}`;
+    storage.setItem(aside, raw);
+    storage.removeItem(key);
+    return { value: null, problem: `The stored ${key.split('/')[1]} could not be read; it was kept aside as "${aside}".` };
+  }
+}
+
+class BrowserTrustStore implements TrustStore {
+  constructor(private readonly storage: Storage) {}
+
+  private all(): z.infer<typeof StoredContacts> {
+    return readStored(this.storage, KEYS.contacts, StoredContacts).value ?? {};
+  }
+
+  private write(contacts: z.infer<typeof StoredContacts>): void {
+    this.storage.setItem(KEYS.contacts, JSON.stringify(contacts));
+  }
+
+  async get(handle: string) {
+    return this.all()[handle] ?? null;
+  }
+
+  async pin(handle: string, publicKey: string) {
+    this.write({ ...this.all(), [handle]: { publicKey, verified: false } });
+  }
+
+  async markVerified(handle: string, publicKey: string) {
+    this.write({ ...this.all(), [handle]: { publicKey, verified: true } });
+  }
+}
+
+/** Checks the arguments and the result of every call against the bridge contract, as main does. */
+function validated(calls: HostCalls): HostCalls {
+  const wrapped: Partial<Record<BridgeChannel, unknown>> = {};
+  for (const channel of Object.keys(bridgeContract) as BridgeChannel[]) {
+    const { args, result } = bridgeContract[channel];
+    const call = calls[channel] as (...values: unknown[]) => Promise<unknown>;
+    wrapped[channel] = async (...values: unknown[]) => result.parse(await call(...(args.parse(values) as unknown[])));
+  }
+  return wrapped as HostCalls;
+}
+
+export function createWebHost(storage: Storage = window.localStorage): HostBridge {
+  const identityRead = readStored(storage, KEYS.identity, StoredIdentity);
+  let identity: StoredIdentity = identityRead.value ?? {
+    version: 1,
+    seed: toBase64Url(ed25519.utils.randomSecretKey()),
+    handle: null,
+  };
+  storage.setItem(KEYS.identity, JSON.stringify(identity));
+  const seed = fromBase64Url(identity.seed);
+  const publicKey = toBase64Url(ed25519.getPublicKey(seed));
+
+  let settingsProblem: string | null = identityRead.problem;
+  let settings: Settings = { ...DEFAULT_SETTINGS };
+  const settingsRead = readStored(storage, KEYS.settings, z.unknown());
+  if (settingsRead.value !== null) {
+    try {
+      settings = readStoredSettings(settingsRead.value);
+    } catch {
+      const aside = `${KEYS.settings}.corrupt-${Date.now()}`;
+      storage.setItem(aside, JSON.stringify(settingsRead.value));
+      settingsProblem = `Your settings could not be read and were reset; the old ones were kept aside as "${aside}".`;
+    }
+  }
+  settingsProblem ??= settingsRead.problem;
+
+  const keyChannels = new Map<CallId, MessageChannel>();
+  const channelFor = (callId: CallId) => {
+    let channel = keyChannels.get(callId);
+    if (!channel) keyChannels.set(callId, (channel = new MessageChannel()));
+    return channel;
+  };
+
+  const security = new CallSecurity({
+    identitySeed: seed,
+    getSettings: () => settings,
+    trust: new BrowserTrustStore(storage),
+    deliverKeys: (keys: FrameKeysMessage) => {
+      channelFor(keys.callId).port1.postMessage(keys);
+    },
+  });
+
+  const identityInfo = () => ({ publicKey, handle: identity.handle, fingerprint: fingerprint(fromBase64Url(publicKey)) });
+
+  const calls: HostCalls = {
+    'identity.get': async () => identityInfo(),
+    'identity.setHandle': async (handle) => {
+      identity = { ...identity, handle };
+      storage.setItem(KEYS.identity, JSON.stringify(identity));
+      return identityInfo();
+    },
+    'identity.signLogin': async (nonce) => security.signLogin(nonce),
+    'settings.get': async () => ({ settings, problem: settingsProblem }),
+    'settings.update': async (patch) => {
+      settings = { ...settings, ...SettingsPatch.parse(patch) };
+      storage.setItem(KEYS.settings, JSON.stringify(settings));
+      settingsProblem = null;
+      return settings;
+    },
+    'call.prepare': (args) => security.prepare(args),
+    'e2ee.begin': async (args) => security.begin(args),
+    'e2ee.receive': async (args) => security.receive(args),
+    'contacts.markVerified': ({ handle, publicKey: key }) => security.markVerified(handle, key),
+    'call.end': async ({ callId }) => {
+      security.end(callId);
+      keyChannels.get(callId)?.port1.close();
+      keyChannels.delete(callId);
+      return null;
+    },
+  };
+
+  return {
+    kind: 'web',
+    calls: validated(calls),
+    // A browser tab has no tray, notifications actions or deep links: no host events.
+    onEvent: () => () => undefined,
+    async keyPort(callId) {
+      return channelFor(callId).port2;
+    },
+    async serverUrl() {
+      return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+    },
+  };
+}

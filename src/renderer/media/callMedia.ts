@@ -1,0 +1,169 @@
+// A call's media: one peer connection that publishes this endpoint's microphone (and camera) to
+// the call's Janus room, and one that receives the peer's media from it. With E2EE the frame
+// worker is attached to every sender before the offer and to every receiver before the answer.
+import type { FrameEncryption } from './frameEncryption';
+import type { IceCandidate, Jsep, MediaLeg } from '../../shared/protocol';
+import type { CallStatsView } from '../store/appStore';
+
+export interface MediaSignals {
+  /** Sends the publisher's offer to the server; resolves with Janus's answer. */
+  publish(offer: Jsep): Promise<Jsep>;
+  /** Sends the answer to Janus's subscription offer. */
+  subscribeAnswer(answer: Jsep): void;
+  trickle(leg: MediaLeg, candidate: IceCandidate | null): void;
+}
+
+export interface CallMediaOptions {
+  video: boolean;
+  audioInputId: string | null;
+  videoInputId: string | null;
+  /** Echo cancellation, noise suppression and gain control (off when a test compares audio). */
+  audioProcessing: boolean;
+  encryption: FrameEncryption | null;
+  signals: MediaSignals;
+  onRemoteStream(stream: MediaStream): void;
+  /** A peer connection failed for good. */
+  onFailure(message: string): void;
+}
+
+const BASE_CONFIG: RTCConfiguration = { bundlePolicy: 'max-bundle', iceServers: [] };
+
+export class CallMedia {
+  private publisher: RTCPeerConnection | null = null;
+  private subscriber: RTCPeerConnection | null = null;
+  private localStream: MediaStream | null = null;
+  private readonly remoteStream = new MediaStream();
+  private lastBytes = { time: 0, inbound: 0, outbound: 0 };
+  private closed = false;
+
+  constructor(private readonly options: CallMediaOptions) {}
+
+  /** Captures the microphone (and camera) and publishes it to the room. */
+  async publish(): Promise<MediaStream> {
+    const { video, audioInputId, videoInputId, audioProcessing, encryption, signals } = this.options;
+    this.localStream = await navigator.mediaDevices.getUserMedia({
+      audio: {
+        ...(audioInputId ? { deviceId: { exact: audioInputId } } : {}),
+        echoCancellation: audioProcessing,
+        noiseSuppression: audioProcessing,
+        autoGainControl: audioProcessing,
+      },
+      video: video ? (videoInputId ? { deviceId: { exact: videoInputId } } : true) : false,
+    });
+    if (this.closed) {
+      this.stopLocal();
+      throw new Error('the call ended while the microphone was starting');
+    }
+    const pc = this.createPeerConnection('publisher');
+    this.publisher = pc;
+    for (const track of this.localStream.getTracks()) {
+      const transceiver = pc.addTransceiver(track, { direction: 'sendonly', streams: [this.localStream] });
+      encryption?.attachSender(transceiver.sender);
+    }
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    const answer = await signals.publish({ type: 'offer', sdp: offer.sdp ?? '' });
+    await pc.setRemoteDescription(answer);
+    return this.localStream;
+  }
+
+  /** Answers Janus's offer for the peer's media. */
+  async subscribe(offer: Jsep): Promise<void> {
+    const { encryption, signals, onRemoteStream } = this.options;
+    this.subscriber?.close();
+    const pc = this.createPeerConnection('subscriber');
+    this.subscriber = pc;
+    pc.ontrack = (event) => {
+      this.remoteStream.addTrack(event.track);
+      onRemoteStream(this.remoteStream);
+    };
+    await pc.setRemoteDescription(offer);
+    // Receivers exist only now; their transforms must be in place before the answer.
+    if (encryption) for (const transceiver of pc.getTransceivers()) encryption.attachReceiver(transceiver.receiver);
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    signals.subscribeAnswer({ type: 'answer', sdp: answer.sdp ?? '' });
+  }
+
+  setMuted(muted: boolean): void {
+    for (const track of this.localStream?.getAudioTracks() ?? []) track.enabled = !muted;
+  }
+
+  /** Quality and flow figures from WebRTC stats. */
+  async stats(): Promise<CallStatsView> {
+    const view: CallStatsView = {
+      audioLevel: 0,
+      totalSamplesReceived: 0,
+      framesDecoded: 0,
+      roundTripMs: null,
+      jitterMs: null,
+      packetsLostPercent: null,
+      inboundKbps: 0,
+      outboundKbps: 0,
+    };
+    let inboundBytes = 0;
+    let outboundBytes = 0;
+    let packetsLost = 0;
+    let packetsReceived = 0;
+    const [received, sent] = await Promise.all([this.subscriber?.getStats(), this.publisher?.getStats()]);
+    received?.forEach((report: Record<string, unknown>) => {
+      if (report.type !== 'inbound-rtp') return;
+      inboundBytes += Number(report.bytesReceived ?? 0);
+      packetsLost += Number(report.packetsLost ?? 0);
+      packetsReceived += Number(report.packetsReceived ?? 0);
+      if (report.kind === 'audio') {
+        view.audioLevel = Number(report.audioLevel ?? 0);
+        view.totalSamplesReceived = Number(report.totalSamplesReceived ?? 0);
+        view.jitterMs = report.jitter === undefined ? null : Number(report.jitter) * 1000;
+      } else if (report.kind === 'video') {
+        view.framesDecoded = Number(report.framesDecoded ?? 0);
+      }
+    });
+    sent?.forEach((report: Record<string, unknown>) => {
+      if (report.type === 'outbound-rtp') outboundBytes += Number(report.bytesSent ?? 0);
+      if (report.type === 'candidate-pair' && report.nominated && report.currentRoundTripTime !== undefined) {
+        view.roundTripMs = Number(report.currentRoundTripTime) * 1000;
+      }
+    });
+    if (packetsReceived + packetsLost > 0) view.packetsLostPercent = (100 * packetsLost) / (packetsReceived + packetsLost);
+    const now = performance.now();
+    const seconds = (now - this.lastBytes.time) / 1000;
+    if (this.lastBytes.time > 0 && seconds > 0) {
+      view.inboundKbps = Math.max(0, (8 * (inboundBytes - this.lastBytes.inbound)) / 1000 / seconds);
+      view.outboundKbps = Math.max(0, (8 * (outboundBytes - this.lastBytes.outbound)) / 1000 / seconds);
+    }
+    this.lastBytes = { time: now, inbound: inboundBytes, outbound: outboundBytes };
+    return view;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.publisher?.close();
+    this.subscriber?.close();
+    this.publisher = null;
+    this.subscriber = null;
+    this.stopLocal();
+    for (const track of this.remoteStream.getTracks()) track.stop();
+  }
+
+  private stopLocal(): void {
+    for (const track of this.localStream?.getTracks() ?? []) track.stop();
+    this.localStream = null;
+  }
+
+  private createPeerConnection(leg: MediaLeg): RTCPeerConnection {
+    const pc = new RTCPeerConnection({ ...BASE_CONFIG, ...this.options.encryption?.peerConnectionConfig });
+    pc.onicecandidate = (event) => {
+      if (this.closed) return;
+      const candidate = event.candidate;
+      this.options.signals.trickle(
+        leg,
+        candidate ? { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex } : null,
+      );
+    };
+    pc.onconnectionstatechange = () => {
+      if (!this.closed && pc.connectionState === 'failed') this.options.onFailure(`the ${leg} media connection failed`);
+    };
+    return pc;
+  }
+}

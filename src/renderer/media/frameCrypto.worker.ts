@@ -1,0 +1,108 @@
+// The E2EE frame worker: every encoded audio and video frame of an end-to-end encrypted call
+// passes through here. Sender frames are SFrame-encrypted whole; receiver frames are decrypted,
+// and forged, replayed or undecryptable ones are dropped and counted — never played. The frame
+// keys arrive on a MessagePort straight from the host; they never touch the page's JS state.
+import { FrameKeysMessage } from '../../shared/bridge';
+import { CallFrameCrypto } from '../../shared/crypto/frameCrypto';
+import { WorkerRequest, type FrameOperation, type WorkerCounters } from './frameCryptoMessages';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+type EncodedFrame = RTCEncodedAudioFrame | RTCEncodedVideoFrame;
+
+let crypto: CallFrameCrypto | null = null;
+/** Frames that arrived before the handshake delivered keys. */
+const waitingForKeys = { encrypt: 0, decrypt: 0 };
+/** Time spent in the transform per frame kind, for the latency benchmark (microseconds). */
+const transformMicros: Record<FrameOperation, number[]> = { encrypt: [], decrypt: [] };
+const MAX_TIMINGS = 2000;
+
+function counters(): WorkerCounters {
+  const c = crypto?.counters;
+  return {
+    type: 'counters',
+    encrypted: c?.framesEncrypted ?? 0,
+    decrypted: c?.framesDecrypted ?? 0,
+    dropped: { ...(c?.dropped ?? {}), 'no-key-yet': waitingForKeys.encrypt + waitingForKeys.decrypt },
+    epoch: crypto?.epoch ?? 0,
+  };
+}
+
+function asArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
+    ? bytes.buffer
+    : (bytes.slice().buffer as ArrayBuffer);
+}
+
+function transformFrame(operation: FrameOperation, frame: EncodedFrame, controller: TransformStreamDefaultController<EncodedFrame>): void {
+  if (!crypto) {
+    waitingForKeys[operation] += 1;
+    return;
+  }
+  const started = performance.now();
+  const input = new Uint8Array(frame.data);
+  if (operation === 'encrypt') {
+    frame.data = asArrayBuffer(crypto.encrypt(input));
+  } else {
+    const result = crypto.decrypt(input);
+    if (!result.ok) return;
+    frame.data = asArrayBuffer(result.plaintext);
+  }
+  const timings = transformMicros[operation];
+  if (timings.length < MAX_TIMINGS) timings.push((performance.now() - started) * 1000);
+  controller.enqueue(frame);
+}
+
+function pipe(operation: FrameOperation, readable: ReadableStream<EncodedFrame>, writable: WritableStream<EncodedFrame>): void {
+  readable
+    .pipeThrough(new TransformStream<EncodedFrame, EncodedFrame>({ transform: (frame, controller) => transformFrame(operation, frame, controller) }))
+    .pipeTo(writable)
+    .catch((error: unknown) => self.postMessage({ type: 'error', message: `frame pipeline stopped: ${String(error)}` }));
+}
+
+function acceptKeys(port: MessagePort): void {
+  port.onmessage = (event: MessageEvent<unknown>) => {
+    const parsed = FrameKeysMessage.safeParse(event.data);
+    if (!parsed.success) {
+      self.postMessage({ type: 'error', message: 'ignored a malformed key message' });
+      return;
+    }
+    const keys = parsed.data;
+    crypto = new CallFrameCrypto({ sendBaseKey: keys.sendBaseKey, receiveBaseKey: keys.receiveBaseKey, localSender: keys.localSender });
+    keys.sendBaseKey.fill(0);
+    keys.receiveBaseKey.fill(0);
+    self.postMessage({ type: 'keys-ready' });
+  };
+}
+
+// Modern path: RTCRtpScriptTransform raises this event once per sender/receiver.
+self.onrtctransform = (event: RTCTransformEvent) => {
+  const transformer = event.transformer;
+  const operation = (transformer.options as { operation?: unknown } | undefined)?.operation;
+  if (operation !== 'encrypt' && operation !== 'decrypt') return;
+  pipe(operation, transformer.readable as ReadableStream<EncodedFrame>, transformer.writable as WritableStream<EncodedFrame>);
+};
+
+self.onmessage = (event: MessageEvent<unknown>) => {
+  const parsed = WorkerRequest.safeParse(event.data);
+  if (!parsed.success) return;
+  const request = parsed.data;
+  switch (request.type) {
+    case 'key-port':
+      acceptKeys(request.port);
+      break;
+    case 'streams':
+      // Legacy path (createEncodedStreams): the page hands over the stream pair.
+      pipe(request.operation, request.readable as ReadableStream<EncodedFrame>, request.writable as WritableStream<EncodedFrame>);
+      break;
+    case 'rekey':
+      crypto?.rekey();
+      break;
+    case 'report':
+      self.postMessage(counters());
+      break;
+    case 'timings':
+      self.postMessage({ type: 'timings', encrypt: transformMicros.encrypt.splice(0), decrypt: transformMicros.decrypt.splice(0) });
+      break;
+  }
+};

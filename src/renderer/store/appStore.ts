@@ -1,0 +1,106 @@
+// The UI's state, in one zustand store. This is the only module that imports zustand (lint
+// enforces it). Nothing secret lives here: no key, no key material, no handshake bytes — only what
+// the screens show.
+import { create } from 'zustand';
+import type { E2eeStatus, IdentityInfo, PeerTrust } from '../../shared/bridge';
+import type { EndReason } from '../../shared/protocol';
+import type { Settings } from '../../shared/settings';
+import type { ConnectionStatus } from '../signaling/serverConnection';
+
+export type CallPhase =
+  | 'confirm-key-change' // the peer's key changed: the user decides before dialing
+  | 'dialing' // invite sent
+  | 'ringing' // the callee's device rings
+  | 'incoming' // someone is calling us
+  | 'connecting' // accepted; media and handshake are being set up
+  | 'active'; // media flows both ways
+
+export interface FrameCounters {
+  encrypted: number;
+  decrypted: number;
+  dropped: Record<string, number>;
+  epoch: number;
+}
+
+export interface CallStatsView {
+  /** Received audio level, 0..1. */
+  audioLevel: number;
+  totalSamplesReceived: number;
+  framesDecoded: number;
+  roundTripMs: number | null;
+  jitterMs: number | null;
+  packetsLostPercent: number | null;
+  inboundKbps: number;
+  outboundKbps: number;
+}
+
+export interface CallView {
+  callId: string;
+  direction: 'outgoing' | 'incoming';
+  peer: string;
+  phase: CallPhase;
+  video: boolean;
+  peerTrust: PeerTrust | null;
+  /** Null until both decisions are known. */
+  e2ee: E2eeStatus | null;
+  muted: boolean;
+  /** When media started flowing (ms since epoch). */
+  activeSince: number | null;
+  counters: FrameCounters | null;
+  stats: CallStatsView | null;
+  /** The peer's audio (and video), for the call view's media elements. */
+  remoteStream: MediaStream | null;
+}
+
+export interface EndedCallView {
+  callId: string;
+  direction: 'outgoing' | 'incoming';
+  peer: string;
+  reason: EndReason;
+  /** Whether this side ended it (hung up, declined, cancelled). */
+  byMe: boolean;
+  /** A detail for failures (e.g. what went wrong with end-to-end encryption). */
+  detail: string | null;
+}
+
+export interface AppState {
+  boot: { state: 'loading' } | { state: 'first-run' } | { state: 'ready' } | { state: 'failed'; message: string };
+  identity: IdentityInfo | null;
+  settings: Settings | null;
+  /** A problem reading stored data, shown once (e.g. settings reset from a corrupted file). */
+  storageProblem: string | null;
+  connection: ConnectionStatus;
+  call: CallView | null;
+  lastEnded: EndedCallView | null;
+  /** A transient message for the user (failed dial, refused request). */
+  notice: string | null;
+}
+
+const initialState: AppState = {
+  boot: { state: 'loading' },
+  identity: null,
+  settings: null,
+  storageProblem: null,
+  connection: { state: 'connecting' },
+  call: null,
+  lastEnded: null,
+  notice: null,
+};
+
+export const useAppStore = create<AppState>(() => initialState);
+
+/** Reads state in components: `useApp((s) => s.call)`. */
+export const useApp = useAppStore;
+
+export function getState(): AppState {
+  return useAppStore.getState();
+}
+
+export function setState(patch: Partial<AppState> | ((state: AppState) => Partial<AppState>)): void {
+  useAppStore.setState(patch);
+}
+
+/** Updates the current call if it is still `callId`; a late event for an older call changes nothing. */
+export function updateCall(callId: string, patch: Partial<CallView>): void {
+  useAppStore.setState((state) => (state.call?.callId === callId ? { call: { ...state.call, ...patch } } : {}));
+}

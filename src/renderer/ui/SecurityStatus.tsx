@@ -1,0 +1,68 @@
+import { useSession } from './context';
+import { formatSecurityCode, standardReasonText } from './text';
+import type { CallView } from '../store/appStore';
+
+/** The call's encryption: end-to-end (with the security code), standard with the reason, or failed. */
+export function SecurityStatus({ call }: { call: CallView }) {
+  const session = useSession();
+  const { e2ee, peer, peerTrust } = call;
+  const keyChanged = peerTrust === 'changed' && (
+    <p role="alert" className="warning">
+      {peer}’s security key has changed since your last call. Compare the security code before you trust this call.
+    </p>
+  );
+  if (!e2ee) {
+    return (
+      <div className="security" aria-label="Encryption">
+        {keyChanged}
+        <p>Encryption is set up when the call is answered.</p>
+      </div>
+    );
+  }
+  switch (e2ee.state) {
+    case 'standard':
+      return (
+        <div className="security standard" aria-label="Encryption">
+          <p role="status">
+            <strong>Not end-to-end encrypted.</strong> {standardReasonText(e2ee.reason, peer)}
+          </p>
+          <p className="hint">The call uses standard encryption between each device and the server.</p>
+        </div>
+      );
+    case 'handshaking':
+      return (
+        <div className="security" aria-label="Encryption">
+          {keyChanged}
+          <p role="status">Securing the call end to end…</p>
+        </div>
+      );
+    case 'failed':
+      return (
+        <div className="security failed" aria-label="Encryption">
+          <p role="alert">End-to-end encryption failed: {e2ee.reason}</p>
+        </div>
+      );
+    case 'established':
+      return (
+        <div className="security e2ee" aria-label="Encryption">
+          {keyChanged}
+          <p role="status" className="e2ee-badge">
+            <span aria-hidden="true">🔒</span> End-to-end encrypted
+          </p>
+          <p>
+            Security code: <output aria-label="Security code">{formatSecurityCode(e2ee.securityCode)}</output>
+          </p>
+          {e2ee.peerTrust === 'verified' ? (
+            <p className="verified">You verified {peer}.</p>
+          ) : (
+            <p className="hint">
+              Read the code aloud with {peer}. If both screens show the same code, nobody is listening in.{' '}
+              <button type="button" onClick={() => void session.calls.markPeerVerified()}>
+                Mark {peer} as verified
+              </button>
+            </p>
+          )}
+        </div>
+      );
+  }
+}
