@@ -7,6 +7,7 @@ import { expand, extract } from '@noble/hashes/hkdf.js';
 import { type _HMAC, hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import type { CHash, Hash } from '@noble/hashes/utils.js';
+import { concatBytes } from '../encoding';
 
 export type SFrameErrorCode = 'malformed' | 'unknown-key' | 'auth';
 
@@ -363,7 +364,7 @@ export class SFrameKey {
     const out = new Uint8Array(length + plaintext.length + this.aead.tagLength);
     writeHeader(out, this.kid, ctr);
     const header = out.subarray(0, length);
-    const aad = metadata.length === 0 ? header : concat(header, metadata);
+    const aad = metadata.length === 0 ? header : concatBytes(header, metadata);
     this.aead.seal(this.nonce(ctr), aad, plaintext, out.subarray(length));
     return out;
   }
@@ -375,7 +376,7 @@ export class SFrameKey {
       throw new SFrameError('malformed', 'SFrame frame shorter than its header and tag');
     }
     const headerBytes = frame.subarray(0, header.length);
-    const aad = metadata.length === 0 ? headerBytes : concat(headerBytes, metadata);
+    const aad = metadata.length === 0 ? headerBytes : concatBytes(headerBytes, metadata);
     return this.aead.open(this.nonce(header.ctr), aad, frame.subarray(header.length));
   }
 
@@ -383,13 +384,6 @@ export class SFrameKey {
     this.aead.wipe();
     this.nonceBuffer.fill(0);
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 export interface SFrameDecrypted {
