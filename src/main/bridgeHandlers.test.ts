@@ -1,0 +1,93 @@
+import { describe, expect, it, vi } from 'vitest';
+import { DEFAULT_SETTINGS } from '../shared/settings';
+import { callNeedsMedia, createBridgeHandlers, type CallSecurityEngine } from './bridgeHandlers';
+
+const PUBLIC_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
+const SIGNATURE = 'A'.repeat(86);
+const CALL_ID = 'AAECAwQFBgcICQoLDA0ODw';
+
+function setup() {
+  const security: CallSecurityEngine = {
+    signLogin: vi.fn(() => SIGNATURE),
+    prepare: vi.fn(() => Promise.resolve({ decision: { e2ee: true, role: 'caller' as const, signature: SIGNATURE }, peerTrust: 'pinned' as const })),
+    begin: vi.fn(() => ({ status: { state: 'handshaking' as const }, send: null })),
+    receive: vi.fn(() => ({ status: { state: 'handshaking' as const }, send: null })),
+    markVerified: vi.fn(() => Promise.resolve('verified' as const)),
+    end: vi.fn(),
+    activeCall: vi.fn(() => null),
+  };
+  const keyPorts = { open: vi.fn(), close: vi.fn() };
+  const identity = {
+    info: vi.fn(() => ({ publicKey: PUBLIC_KEY, handle: 'alice', fingerprint: 'abcd' })),
+    setHandle: vi.fn((handle: string) => Promise.resolve({ publicKey: PUBLIC_KEY, handle, fingerprint: 'abcd' })),
+  };
+  const settings = {
+    state: vi.fn(() => ({ settings: { ...DEFAULT_SETTINGS }, problem: null })),
+    update: vi.fn(() => Promise.resolve({ ...DEFAULT_SETTINGS, e2ee: false })),
+  };
+  const handlers = createBridgeHandlers<string, { sender: { postMessage: () => void } }>({ identity, settings, security, keyPorts });
+  const event = { sender: { postMessage: vi.fn() } };
+  return { security, keyPorts, identity, settings, handlers, event };
+}
+
+describe('createBridgeHandlers', () => {
+  it('answers identity and settings from the stores', async () => {
+    const { handlers, identity, settings, event } = setup();
+    expect(await handlers['identity.get']([], event)).toMatchObject({ handle: 'alice' });
+    expect(await handlers['identity.setHandle'](['bob'], event)).toMatchObject({ handle: 'bob' });
+    expect(identity.setHandle).toHaveBeenCalledWith('bob');
+    expect(await handlers['settings.get']([], event)).toMatchObject({ problem: null });
+    await handlers['settings.update']([{ e2ee: false }], event);
+    expect(settings.update).toHaveBeenCalledWith({ e2ee: false });
+  });
+
+  it('prepares a call, then opens its key port to the window that asked', async () => {
+    const { handlers, security, keyPorts, event } = setup();
+    const args = { callId: CALL_ID, role: 'caller' as const, peerHandle: 'bob', peerKey: PUBLIC_KEY };
+
+    expect(await handlers['call.prepare']([args], event)).toMatchObject({ peerTrust: 'pinned' });
+    expect(security.prepare).toHaveBeenCalledWith(args);
+    expect(keyPorts.open).toHaveBeenCalledWith(CALL_ID, event.sender);
+  });
+
+  it('opens no key port when the engine refuses to prepare the call', async () => {
+    const { handlers, security, keyPorts, event } = setup();
+    vi.mocked(security.prepare).mockRejectedValue(new Error('another call is active'));
+    await expect(handlers['call.prepare']([{ callId: CALL_ID, role: 'callee', peerHandle: 'bob', peerKey: PUBLIC_KEY }], event)).rejects.toThrow(
+      'another call is active',
+    );
+    expect(keyPorts.open).not.toHaveBeenCalled();
+  });
+
+  it('delegates the handshake and verification to the engine', async () => {
+    const { handlers, security, event } = setup();
+    const decision = { e2ee: true, role: 'callee' as const, signature: SIGNATURE };
+    await handlers['e2ee.begin']([{ callId: CALL_ID, peerDecision: decision }], event);
+    expect(security.begin).toHaveBeenCalledWith({ callId: CALL_ID, peerDecision: decision });
+    await handlers['e2ee.receive']([{ callId: CALL_ID, message: { seq: 1, payload: 'AAAA' } }], event);
+    expect(security.receive).toHaveBeenCalledWith({ callId: CALL_ID, message: { seq: 1, payload: 'AAAA' } });
+    expect(await handlers['contacts.markVerified']([{ handle: 'bob', publicKey: PUBLIC_KEY }], event)).toBe('verified');
+    expect(security.markVerified).toHaveBeenCalledWith('bob', PUBLIC_KEY);
+    expect(await handlers['identity.signLogin'](['n'.repeat(43)], event)).toBe(SIGNATURE);
+  });
+
+  it('ends a call in the engine and closes its key port', async () => {
+    const { handlers, security, keyPorts, event } = setup();
+    expect(await handlers['call.end']([{ callId: CALL_ID }], event)).toBeNull();
+    expect(security.end).toHaveBeenCalledWith(CALL_ID);
+    expect(keyPorts.close).toHaveBeenCalledWith(CALL_ID);
+  });
+});
+
+describe('callNeedsMedia', () => {
+  it('is true from prepare to end, unless end-to-end encryption failed', () => {
+    const security = { activeCall: vi.fn<CallSecurityEngine['activeCall']>(() => null) };
+    expect(callNeedsMedia(security)).toBe(false);
+    for (const e2ee of ['pending', 'active', 'off'] as const) {
+      security.activeCall.mockReturnValue({ callId: CALL_ID, e2ee });
+      expect(callNeedsMedia(security)).toBe(true);
+    }
+    security.activeCall.mockReturnValue({ callId: CALL_ID, e2ee: 'failed' });
+    expect(callNeedsMedia(security)).toBe(false);
+  });
+});

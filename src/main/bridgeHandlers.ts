@@ -1,0 +1,66 @@
+// What main does for each channel of the bridge: identity and settings from their stores, and
+// everything about a call's security delegated to the call security engine
+// (src/shared/e2ee/callSecurity.ts), plus the call's frame-key port.
+import type { BridgeArgs, BridgeResult, E2eeStep, FrameKeysMessage, PeerTrust } from '../shared/bridge';
+import type { IdentityVault } from './identityVault';
+import type { BridgeHandlers } from './ipc';
+import type { KeyPortRecipient, KeyPortRegistry } from './keyPorts';
+import type { SettingsStore } from './settingsStore';
+
+type CallPrepareArgs = BridgeArgs<'call.prepare'>[0];
+type CallPrepareResult = BridgeResult<'call.prepare'>;
+
+/** The call security engine as main uses it (the API of CallSecurity). */
+export interface CallSecurityEngine {
+  signLogin(nonce: string): string;
+  prepare(args: CallPrepareArgs): Promise<CallPrepareResult>;
+  begin(args: BridgeArgs<'e2ee.begin'>[0]): E2eeStep;
+  receive(args: BridgeArgs<'e2ee.receive'>[0]): E2eeStep;
+  markVerified(handle: string, publicKey: string): Promise<PeerTrust>;
+  end(callId: string): void;
+  activeCall(): { callId: string; e2ee: 'pending' | 'active' | 'off' | 'failed' } | null;
+}
+
+/** What CallSecurity is constructed with, so main can pass frame keys on to the key ports. */
+export type DeliverFrameKeys = (keys: FrameKeysMessage) => void;
+
+export interface BridgeHandlerDependencies<P> {
+  identity: Pick<IdentityVault, 'info' | 'setHandle'>;
+  settings: Pick<SettingsStore, 'state' | 'update'>;
+  security: CallSecurityEngine;
+  keyPorts: Pick<KeyPortRegistry<P>, 'open' | 'close'>;
+}
+
+/** `E` is the invoke event; its `sender` (the app window) receives each call's key port. */
+export function createBridgeHandlers<P, E extends { sender: KeyPortRecipient<P> }>(deps: BridgeHandlerDependencies<P>): BridgeHandlers<E> {
+  const { identity, settings, security, keyPorts } = deps;
+  return {
+    'identity.get': () => identity.info(),
+    'identity.setHandle': ([handle]) => identity.setHandle(handle),
+    'identity.signLogin': ([nonce]) => security.signLogin(nonce),
+    'settings.get': () => settings.state(),
+    'settings.update': ([patch]) => settings.update(patch),
+    'call.prepare': async ([args], event) => {
+      const prepared = await security.prepare(args);
+      keyPorts.open(args.callId, event.sender);
+      return prepared;
+    },
+    'e2ee.begin': ([args]) => security.begin(args),
+    'e2ee.receive': ([args]) => security.receive(args),
+    'contacts.markVerified': ([{ handle, publicKey }]) => security.markVerified(handle, publicKey),
+    'call.end': ([{ callId }]) => {
+      security.end(callId);
+      keyPorts.close(callId);
+      return null;
+    },
+  };
+}
+
+/**
+ * Whether the renderer may use the microphone and camera now: from `call.prepare` until `call.end`,
+ * unless end-to-end encryption failed (the call is being torn down).
+ */
+export function callNeedsMedia(security: Pick<CallSecurityEngine, 'activeCall'>): boolean {
+  const call = security.activeCall();
+  return call !== null && call.e2ee !== 'failed';
+}

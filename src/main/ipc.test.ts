@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { bridgeContract } from '../shared/bridge';
+import { DEFAULT_SETTINGS } from '../shared/settings';
+import { BRIDGE_CHANNELS, ipcChannel, isAppMainFrame, registerBridgeHandlers, type BridgeHandlers, type InvokeRegistry } from './ipc';
+
+const PUBLIC_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
+const NONCE = 'ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8';
+const SIGNATURE = 'A'.repeat(86);
+const CALL_ID = 'AAECAwQFBgcICQoLDA0ODw';
+
+interface FakeEvent {
+  trusted: boolean;
+}
+
+function fakeIpcMain() {
+  const listeners = new Map<string, (event: FakeEvent, ...args: unknown[]) => Promise<unknown>>();
+  const registry: InvokeRegistry<FakeEvent> = { handle: (channel, listener) => void listeners.set(channel, listener) };
+  const invoke = (channel: string, event: FakeEvent, ...args: unknown[]) => {
+    const listener = listeners.get(channel);
+    if (!listener) throw new Error(`no handler for ${channel}`);
+    return listener(event, ...args);
+  };
+  return { registry, listeners, invoke };
+}
+
+function fakeHandlers(): BridgeHandlers<FakeEvent> {
+  return {
+    'identity.get': vi.fn(() => ({ publicKey: PUBLIC_KEY, handle: null, fingerprint: 'abcd' })),
+    'identity.setHandle': vi.fn(([handle]) => ({ publicKey: PUBLIC_KEY, handle, fingerprint: 'abcd' })),
+    'identity.signLogin': vi.fn(() => SIGNATURE),
+    'settings.get': vi.fn(() => ({ settings: { ...DEFAULT_SETTINGS }, problem: null })),
+    'settings.update': vi.fn(([patch]) => ({ ...DEFAULT_SETTINGS, ...patch })),
+    'call.prepare': vi.fn(() => Promise.resolve({ decision: { e2ee: true, role: 'caller' as const, signature: SIGNATURE }, peerTrust: 'new' as const })),
+    'e2ee.begin': vi.fn(() => ({ status: { state: 'handshaking' as const }, send: { seq: 0, payload: 'AAAA' } })),
+    'e2ee.receive': vi.fn(() => ({ status: { state: 'handshaking' as const }, send: null })),
+    'contacts.markVerified': vi.fn(() => 'verified' as const),
+    'call.end': vi.fn(() => null),
+  };
+}
+
+let ipc: ReturnType<typeof fakeIpcMain>;
+let handlers: BridgeHandlers<FakeEvent>;
+const trusted: FakeEvent = { trusted: true };
+let warn: ReturnType<typeof vi.spyOn>;
+let error: ReturnType<typeof vi.spyOn>;
+
+beforeEach(() => {
+  ipc = fakeIpcMain();
+  handlers = fakeHandlers();
+  warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  registerBridgeHandlers(ipc.registry, handlers, (event) => event.trusted);
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('registerBridgeHandlers', () => {
+  it('registers one softphone:<channel> handler per channel of the contract', () => {
+    expect([...ipc.listeners.keys()].sort()).toEqual(Object.keys(bridgeContract).map((channel) => `softphone:${channel}`).sort());
+    expect(BRIDGE_CHANNELS).toHaveLength(Object.keys(bridgeContract).length);
+    expect(ipcChannel('call.end')).toBe('softphone:call.end');
+  });
+
+  it('passes parsed arguments and the event to the handler and returns its result', async () => {
+    const result = await ipc.invoke('softphone:identity.signLogin', trusted, NONCE);
+    expect(result).toBe(SIGNATURE);
+    expect(handlers['identity.signLogin']).toHaveBeenCalledWith([NONCE], trusted);
+
+    const prepared = await ipc.invoke('softphone:call.prepare', trusted, { callId: CALL_ID, role: 'caller', peerHandle: 'bob', peerKey: PUBLIC_KEY });
+    expect(prepared).toMatchObject({ peerTrust: 'new' });
+  });
+
+  it('refuses a sender that is not the app window before parsing anything', async () => {
+    await expect(ipc.invoke('softphone:identity.signLogin', { trusted: false }, NONCE)).rejects.toThrow(
+      'softphone:identity.signLogin: refused, the request did not come from the app window',
+    );
+    expect(handlers['identity.signLogin']).not.toHaveBeenCalled();
+  });
+
+  it('refuses invalid arguments with the reason, without echoing or logging the value', async () => {
+    const secretLooking = 'secret-value-that-must-not-be-logged';
+    const refusal = ipc.invoke('softphone:e2ee.receive', trusted, { callId: CALL_ID, message: { seq: 0, payload: `${secretLooking}!` } });
+
+    await expect(refusal).rejects.toThrow(/^softphone:e2ee\.receive: invalid arguments: 0\.message\.payload: /);
+    await expect(refusal).rejects.not.toThrow(secretLooking);
+    expect(handlers['e2ee.receive']).not.toHaveBeenCalled();
+    expect(JSON.stringify([...warn.mock.calls, ...error.mock.calls])).not.toContain(secretLooking);
+  });
+
+  it('refuses missing, extra and unknown arguments', async () => {
+    await expect(ipc.invoke('softphone:identity.signLogin', trusted)).rejects.toThrow(/invalid arguments/);
+    await expect(ipc.invoke('softphone:identity.get', trusted, 'extra')).rejects.toThrow(/invalid arguments/);
+    await expect(ipc.invoke('softphone:settings.update', trusted, { theme: 'dark' })).rejects.toThrow(/invalid arguments/);
+    expect(handlers['settings.update']).not.toHaveBeenCalled();
+  });
+
+  it('refuses to return a result that does not match the contract', async () => {
+    vi.mocked(handlers['identity.signLogin']).mockReturnValue('not-a-signature');
+    await expect(ipc.invoke('softphone:identity.signLogin', trusted, NONCE)).rejects.toThrow(
+      'softphone:identity.signLogin: the host produced an invalid result',
+    );
+  });
+
+  it('passes a handler failure on to the renderer', async () => {
+    vi.mocked(handlers['call.end']).mockImplementation(() => {
+      throw new Error('no such call');
+    });
+    await expect(ipc.invoke('softphone:call.end', trusted, { callId: CALL_ID })).rejects.toThrow('no such call');
+  });
+});
+
+describe('isAppMainFrame', () => {
+  const mainFrame = { url: 'app://softphone/index.html', parent: null };
+
+  it('trusts the app page in the main frame only', () => {
+    expect(isAppMainFrame(mainFrame)).toBe(true);
+    expect(isAppMainFrame({ url: 'app://softphone/index.html', parent: mainFrame as never })).toBe(false);
+    expect(isAppMainFrame({ url: 'https://evil.example/', parent: null })).toBe(false);
+    expect(isAppMainFrame({ url: 'file:///app/index.html', parent: null })).toBe(false);
+    expect(isAppMainFrame(null)).toBe(false);
+    expect(isAppMainFrame(undefined)).toBe(false);
+  });
+});
