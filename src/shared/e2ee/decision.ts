@@ -1,0 +1,77 @@
+// The signed end-to-end encryption decision each side sends with its invite or accept. The
+// signature covers the call, the side's role, its setting and both identity keys, so the server
+// can neither flip the setting nor replay a decision from another call, role or pair of users.
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { equalBytes, fromBase64Url, toBase64Url, utf8ToBytes } from '../encoding';
+import type { CallRole, E2eeDecision } from '../protocol';
+import { encodeFields } from './fields';
+
+export const DECISION_DOMAIN = 'softphone/e2ee-decision/v1';
+
+export interface DecisionFields {
+  callId: string;
+  /** The role of the side that signs. */
+  role: CallRole;
+  e2ee: boolean;
+  /** The signer's Ed25519 identity key. */
+  signerKey: Uint8Array;
+  /** The other side's Ed25519 identity key. */
+  peerKey: Uint8Array;
+}
+
+/** The signed bytes: domain, callId, role, e2ee flag, signer's key, peer's key, each length-prefixed. */
+export function decisionBytes(fields: DecisionFields): Uint8Array {
+  return encodeFields(DECISION_DOMAIN, [
+    utf8ToBytes(fields.callId),
+    utf8ToBytes(fields.role),
+    Uint8Array.of(fields.e2ee ? 1 : 0),
+    fields.signerKey,
+    fields.peerKey,
+  ]);
+}
+
+export function signDecision(identitySeed: Uint8Array, fields: DecisionFields): E2eeDecision {
+  if (!equalBytes(ed25519.getPublicKey(identitySeed), fields.signerKey)) {
+    throw new Error('signDecision: signerKey is not the public key of this identity');
+  }
+  const signature = ed25519.sign(decisionBytes(fields), identitySeed);
+  return { e2ee: fields.e2ee, role: fields.role, signature: toBase64Url(signature) };
+}
+
+export interface DecisionExpectation {
+  callId: string;
+  /** The role the signer must have in this call. */
+  expectedRole: CallRole;
+  signerKey: Uint8Array;
+  peerKey: Uint8Array;
+}
+
+export type DecisionCheck = { ok: true } | { ok: false; reason: string };
+
+/** Checks a decision received from the signer through the server. */
+export function verifyDecision(decision: E2eeDecision, expected: DecisionExpectation): DecisionCheck {
+  if (decision.role !== expected.expectedRole) {
+    return { ok: false, reason: `the decision is signed as the ${decision.role}, but that side is the ${expected.expectedRole}` };
+  }
+  let signature: Uint8Array;
+  try {
+    signature = fromBase64Url(decision.signature);
+  } catch {
+    return { ok: false, reason: 'the decision signature is not base64url' };
+  }
+  const message = decisionBytes({
+    callId: expected.callId,
+    role: decision.role,
+    e2ee: decision.e2ee,
+    signerKey: expected.signerKey,
+    peerKey: expected.peerKey,
+  });
+  let valid = false;
+  try {
+    // Strict RFC 8032 checks: no malleable signatures or non-canonical keys.
+    valid = signature.length === 64 && ed25519.verify(signature, message, expected.signerKey, { zip215: false });
+  } catch {
+    valid = false;
+  }
+  return valid ? { ok: true } : { ok: false, reason: 'the decision signature does not match this call, setting and keys' };
+}

@@ -1,0 +1,34 @@
+// What users compare to know they talk to each other and to no one in the middle.
+//
+// Security code: SHA-256("softphone/e2ee/security-code/v1" || handshake hash); its first 20 bytes
+// are four 40-bit big-endian numbers, each shown as 5 digits (mod 100000; the bias is below 1e-7).
+// Both ends of one Noise handshake share the handshake hash; a man in the middle runs two
+// handshakes with different hashes, so the two ends show different codes.
+// Fingerprint: the first 16 bytes of SHA-256(public key) as 8 groups of 4 hex digits.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, concatBytes, fromBase64Url, utf8ToBytes } from '../encoding';
+
+export const SECURITY_CODE_DOMAIN = 'softphone/e2ee/security-code/v1';
+export const SECURITY_CODE_DIGITS = 20;
+
+/** 20 decimal digits derived from a Noise handshake hash. */
+export function securityCode(handshakeHash: Uint8Array): string {
+  if (handshakeHash.length < 32) throw new RangeError('a handshake hash has at least 32 bytes');
+  const digest = sha256(concatBytes(utf8ToBytes(SECURITY_CODE_DOMAIN), handshakeHash));
+  let code = '';
+  for (let group = 0; group < 4; group++) {
+    let value = 0;
+    for (let i = 0; i < 5; i++) value = value * 256 + (digest[group * 5 + i] as number);
+    code += String(value % 100_000).padStart(5, '0');
+  }
+  return code;
+}
+
+/** A public key (bytes, or unpadded base64url) as users see it: "1a2b 3c4d … (8 groups)". */
+export function fingerprint(publicKey: Uint8Array | string): string {
+  const bytes = typeof publicKey === 'string' ? fromBase64Url(publicKey) : publicKey;
+  const hex = bytesToHex(sha256(bytes).subarray(0, 16));
+  const groups: string[] = [];
+  for (let i = 0; i < hex.length; i += 4) groups.push(hex.slice(i, i + 4));
+  return groups.join(' ');
+}
