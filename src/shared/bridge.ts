@@ -158,16 +158,3 @@ export const FrameKeysMessage = z.object({
   receiveBaseKey: z.instanceof(Uint8Array),
 });
 export type FrameKeysMessage = z.infer<typeof FrameKeysMessage>;
-
-/**
- * What the desktop app's preload exposes as `window.softphone`: one method per channel and the
- * host events. The preload checks its API against this type; the renderer reads it from here,
- * since it may not import preload code.
- */
-export type PreloadApi = HostCalls & {
-  /** Subscribes to host events; returns the unsubscribe. */
-  onEvent(listener: (event: HostEvent) => void): () => void;
-};
-
-/** The signaling server the desktop app uses while its settings name none. */
-export const DEFAULT_SERVER_URL = 'ws://localhost:8080/ws';
