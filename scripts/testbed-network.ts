@@ -123,9 +123,17 @@ export async function createNetwork(mode: TestbedMode, pickIndex = () => randomI
   throw new Error('found no free testbed network block in 20 attempts');
 }
 
-/** Deletes the namespaces (which deletes the veth pair, both ends); collects every failure. */
+/** Deletes the veth pair and the namespaces; collects every failure. */
 export async function deleteNetwork(network: TestbedNetwork): Promise<void> {
   const failures: string[] = [];
+  // A namespace's devices go away asynchronously after `ip netns del`; deleting the pair first
+  // makes sure the root end of a local testbed is gone when this returns.
+  const linkDelete = ['link', 'del', network.clientInterface];
+  try {
+    await run('ip', network.clientNamespace === undefined ? linkDelete : ['-n', network.clientNamespace, ...linkDelete], { timeout: 5_000 });
+  } catch (error) {
+    if (!/Cannot find device|No such file|does not exist/.test(firstLine(error))) failures.push(`ip link del ${network.clientInterface}: ${firstLine(error)}`);
+  }
   for (const ns of [network.clientNamespace, network.janusNamespace]) {
     if (ns === undefined) continue;
     try {
