@@ -2,11 +2,11 @@
 // secret store, together with the handle the server registered. The vault hands the secret key
 // only to code in main (the call security engine); the renderer sees the public parts.
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { IdentityInfo } from '../shared/bridge';
-import { bytesToHex, fromBase64Url, toBase64Url } from '../shared/encoding';
+import { fingerprint } from '../shared/e2ee/securityCode';
+import { fromBase64Url, toBase64Url } from '../shared/encoding';
 import { Handle } from '../shared/protocol';
 import { readSealedFile, writeSealedFile, type SealedFileOptions, type SecretProtection } from './sealedFile';
 import { SerialQueue } from './serialQueue';
@@ -61,7 +61,7 @@ export class IdentityVault {
   }
 
   info(): IdentityInfo {
-    return { publicKey: toBase64Url(this.publicKey), handle: this.handle, fingerprint: fingerprintOf(this.publicKey) };
+    return { publicKey: toBase64Url(this.publicKey), handle: this.handle, fingerprint: fingerprint(this.publicKey) };
   }
 
   /** Records the handle the server accepted for this identity. */
@@ -78,13 +78,4 @@ export class IdentityVault {
   identitySeed(): Uint8Array {
     return this.secretKey.slice();
   }
-}
-
-/**
- * The fingerprint users see for a public key: the first 16 bytes of its SHA-256, as eight groups
- * of four hex digits.
- */
-export function fingerprintOf(publicKey: Uint8Array): string {
-  const hex = bytesToHex(sha256(publicKey).subarray(0, 16));
-  return hex.match(/.{4}/g)?.join(' ') ?? hex;
 }

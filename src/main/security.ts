@@ -3,9 +3,6 @@
 import type { Session, WebContents } from 'electron';
 import { isAppUrl } from './appProtocol';
 
-/** The signaling server the desktop app uses when the settings name none. */
-export const DEFAULT_SERVER_URL = 'ws://localhost:8080/ws';
-
 /** The origin of a ws:// or wss:// server URL, as a CSP source and for request checks. */
 export function serverOrigin(serverUrl: string): string {
   const url = new URL(serverUrl);
