@@ -1,24 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_ENTRY_URL, createAppProtocolHandler, isAppUrl, resolveAppFile } from './appProtocol';
+import { APP_ENTRY_URL } from './appOrigin';
+import { createAppProtocolHandler, resolveAppFile } from './appProtocol';
 import { temporaryFolder } from './testing/fakeSecretStorage';
-
-describe('isAppUrl', () => {
-  it.each([
-    ['app://softphone/index.html', true],
-    ['app://softphone', true],
-    ['app://softphone/assets/x.js?v=1#y', true],
-    ['app://other/index.html', false],
-    ['app://user:pw@softphone/index.html', false],
-    ['app://softphone:8080/index.html', false],
-    ['https://softphone/index.html', false],
-    ['file:///index.html', false],
-    ['not a url', false],
-  ])('%s → %s', (url, expected) => {
-    expect(isAppUrl(url)).toBe(expected);
-  });
-});
 
 describe('resolveAppFile', () => {
   const root = join('/opt', 'softphone', 'dist', 'renderer');

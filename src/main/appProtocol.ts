@@ -4,28 +4,13 @@
 import type { CustomScheme } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
-
-export const APP_SCHEME = 'app';
-export const APP_HOST = 'softphone';
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
-export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+import { APP_SCHEME, isAppUrl } from './appOrigin';
 
 /** Registered with `protocol.registerSchemesAsPrivileged` before the app is ready. */
 export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   scheme: APP_SCHEME,
   privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
 };
-
-/** Whether `url` is a page or resource of the app itself (app://softphone, nothing else). */
-export function isAppUrl(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && parsed.username === '' && parsed.password === '';
-}
 
 /** The content types of the files a Vite build of the renderer holds; anything else is not served. */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {

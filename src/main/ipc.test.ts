@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bridgeContract } from '../shared/bridge';
 import { DEFAULT_SETTINGS } from '../shared/settings';
-import { BRIDGE_CHANNELS, ipcChannel, isAppMainFrame, registerBridgeHandlers, type BridgeHandlers, type InvokeRegistry } from './ipc';
+import { BRIDGE_CHANNELS, isAppMainFrame, registerBridgeHandlers, type BridgeHandlers, type InvokeRegistry } from './ipc';
+import { ipcChannel } from './ipcChannels';
 
 const PUBLIC_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 const NONCE = 'ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8';

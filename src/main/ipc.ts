@@ -6,12 +6,8 @@
 import type { WebFrameMain } from 'electron';
 import type { ZodError } from 'zod';
 import { bridgeContract, type BridgeArgs, type BridgeChannel, type BridgeResult } from '../shared/bridge';
-import { isAppUrl } from './appProtocol';
-
-/** The name of a bridge channel on the wire. */
-export function ipcChannel(channel: BridgeChannel): `softphone:${BridgeChannel}` {
-  return `softphone:${channel}`;
-}
+import { isAppUrl } from './appOrigin';
+import { ipcChannel } from './ipcChannels';
 
 export const BRIDGE_CHANNELS = Object.keys(bridgeContract) as BridgeChannel[];
 
