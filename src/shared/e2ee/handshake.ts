@@ -38,8 +38,8 @@ export class HandshakeError extends Error {
 export interface HandshakeResult {
   /** 20 digits, equal on both ends unless someone is in the middle. */
   securityCode: string;
-  sendBaseKey: Uint8Array;
-  receiveBaseKey: Uint8Array;
+  sendBaseKey: Uint8Array<ArrayBuffer>;
+  receiveBaseKey: Uint8Array<ArrayBuffer>;
   /** The Noise handshake hash. */
   transcriptHash: Uint8Array;
 }
