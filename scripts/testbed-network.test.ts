@@ -1,5 +1,11 @@
+import { execFile } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { BLOCK_COUNT, planNetwork, sameBlock, setupSteps } from './testbed-network';
+import { BLOCK_COUNT, createNetwork, deleteNetwork, planNetwork, sameBlock, setupSteps, testbedUnavailableReason } from './testbed-network';
+
+const run = promisify(execFile);
+const unavailable = await testbedUnavailableReason();
 
 describe('planNetwork', () => {
   it('derives names and a /30 from the block index', () => {
@@ -59,5 +65,29 @@ describe('sameBlock', () => {
     expect(sameBlock('10.231.0.17/30', '10.231.0.14')).toBe(false);
     expect(sameBlock('192.168.1.10/24', '10.231.0.14')).toBe(false);
     expect(sameBlock('127.0.0.1/8', '10.231.0.14')).toBe(false);
+  });
+});
+
+describe('createNetwork', () => {
+  it('skips a block another testbed holds, builds the next one, and deletes it completely', async (context) => {
+    if (unavailable) context.skip(unavailable);
+    const taken = planNetwork('run', randomInt(BLOCK_COUNT - 1));
+    await run('ip', ['netns', 'add', taken.janusNamespace]);
+    try {
+      const picks = [taken.index, taken.index + 1];
+      const network = await createNetwork('run', () => picks.shift() ?? randomInt(BLOCK_COUNT));
+      try {
+        expect(network.index).not.toBe(taken.index);
+        const { stdout } = await run('ip', ['-n', network.janusNamespace, '-br', 'addr', 'show', 'dev', network.janusInterface]);
+        expect(stdout).toContain(`${network.janusIp}/30`);
+      } finally {
+        await deleteNetwork(network);
+      }
+      const { stdout: namespaces } = await run('ip', ['netns', 'list']);
+      expect(namespaces).not.toContain(network.janusNamespace);
+      expect(namespaces).not.toContain(network.clientNamespace);
+    } finally {
+      await run('ip', ['netns', 'del', taken.janusNamespace]);
+    }
   });
 });
