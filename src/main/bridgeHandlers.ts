@@ -28,7 +28,7 @@ export interface BridgeHandlerDependencies<P> {
   identity: Pick<IdentityVault, 'info' | 'setHandle'>;
   settings: Pick<SettingsStore, 'state' | 'update'>;
   security: CallSecurityEngine;
-  keyPorts: Pick<KeyPortRegistry<P>, 'open' | 'close'>;
+  keyPorts: Pick<KeyPortRegistry<P>, 'open' | 'close' | 'closeAll'>;
 }
 
 /** `E` is the invoke event; its `sender` (the app window) receives each call's key port. */
@@ -42,6 +42,8 @@ export function createBridgeHandlers<P, E extends { sender: KeyPortRecipient<P> 
     'settings.update': ([patch]) => settings.update(patch),
     'call.prepare': async ([args], event) => {
       const prepared = await security.prepare(args);
+      // The engine holds one call at a time and wipes the previous one here; so do the ports.
+      keyPorts.closeAll();
       keyPorts.open(args.callId, event.sender);
       return prepared;
     },

@@ -3,16 +3,10 @@
 // could otherwise replace a contact's pinned key without a warning.
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { TrustStore } from '../shared/e2ee/callSecurity';
 import { Handle, PublicKey } from '../shared/protocol';
 import { readSealedFile, writeSealedFile, type SealedFileOptions, type SecretProtection } from './sealedFile';
 import { SerialQueue } from './serialQueue';
-
-/** What the call security engine needs from the contacts (src/shared/e2ee/callSecurity.ts). */
-export interface TrustStore {
-  get(handle: string): Promise<{ publicKey: string; verified: boolean } | null>;
-  pin(handle: string, publicKey: string): Promise<void>;
-  markVerified(handle: string, publicKey: string): Promise<void>;
-}
 
 export const CONTACTS_FILE = 'contacts.json';
 

@@ -1,0 +1,173 @@
+// The Electron main process: thin glue that wires the stores, the call security engine, the IPC
+// bridge, the app:// protocol and the secure window together. The decisions live in the modules
+// it imports, each tested under plain Node. Built to CommonJS (dist/main/index.cjs): __dirname is
+// the dist/main folder, next to dist/preload, dist/renderer and dist/assets.
+import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, protocol, safeStorage, screen, session, shell, Tray } from 'electron';
+import { join, resolve } from 'node:path';
+import { DEFAULT_SERVER_URL } from '../shared/bridge';
+import { CallSecurity } from '../shared/e2ee/callSecurity';
+import { APP_SCHEME } from './appOrigin';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './appProtocol';
+import { callNeedsMedia, createBridgeHandlers, type CallSecurityEngine } from './bridgeHandlers';
+import { DEEP_LINK_SCHEME, deepLinkInArguments, parseDeepLink } from './deepLink';
+import { HostEventOutbox } from './hostEvents';
+import { IdentityVault } from './identityVault';
+import { isAppMainFrame, registerBridgeHandlers } from './ipc';
+import { KeyPortRegistry } from './keyPorts';
+import { protectionFromEnvironment } from './sealedFile';
+import { cspFor, guardSession, guardWebContents, openExternalSafely } from './security';
+import { SettingsStore } from './settingsStore';
+import { describeStartupProblem } from './startupProblem';
+import { trayMenuTemplate } from './tray';
+import { ContactTrustStore } from './trustStore';
+import { createMainWindow } from './window';
+import { WINDOW_STATE_FILE } from './windowState';
+
+const RENDERER_DIR = join(__dirname, '..', 'renderer');
+const PRELOAD_PATH = join(__dirname, '..', 'preload', 'index.cjs');
+const TRAY_ICON_PATH = join(__dirname, '..', 'assets', 'tray.png');
+
+// Before anything reads userData: the single-instance lock, the stores and Chromium's profile all
+// live there, so two instances with different folders (as the end-to-end tests run) stay apart.
+const userDataSwitch = app.commandLine.getSwitchValue('user-data-dir');
+if (userDataSwitch) app.setPath('userData', resolve(userDataSwitch));
+
+app.enableSandbox();
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+const hostEvents = new HostEventOutbox();
+let mainWindow: BrowserWindow | null = null;
+let tray: Tray | null = null;
+
+function openDeepLink(link: string): void {
+  const event = parseDeepLink(link);
+  if (event) hostEvents.send(event);
+}
+
+function showMainWindow(): void {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+/** Opens a sealed store; when it cannot be read, asks the user whether to quit or start afresh. */
+async function openStore<T>(open: () => Promise<T>, startAfresh: string): Promise<T | null> {
+  try {
+    return await open();
+  } catch (error) {
+    const problem = describeStartupProblem(error, startAfresh);
+    if (!problem) throw error;
+    if (problem.kind === 'fatal') {
+      dialog.showErrorBox('Softphone cannot start', problem.message);
+      return null;
+    }
+    const { response } = await dialog.showMessageBox({
+      type: 'error',
+      title: 'Softphone',
+      message: problem.message,
+      detail: problem.detail,
+      buttons: problem.buttons,
+      defaultId: 0,
+      cancelId: 0,
+    });
+    // The unreadable file was kept aside, so opening again starts from nothing.
+    return response === 1 ? open() : null;
+  }
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  const dir = app.getPath('userData');
+  const protection = protectionFromEnvironment(process.env, safeStorage, (message) => console.error(message));
+
+  const settings = await SettingsStore.open({ dir, fallbackServerUrl: DEFAULT_SERVER_URL });
+  const identity = await openStore(() => IdentityVault.open({ dir, protection }), 'Create a New Identity');
+  const trust = identity && (await openStore(() => ContactTrustStore.open({ dir, protection }), 'Continue Without Pinned Contacts'));
+  if (!identity || !trust) {
+    app.quit();
+    return;
+  }
+
+  const keyPorts = new KeyPortRegistry(() => new MessageChannelMain());
+  const identitySeed = identity.identitySeed();
+  const security: CallSecurityEngine = new CallSecurity({
+    identitySeed,
+    getSettings: () => settings.current(),
+    trust,
+    deliverKeys: (keys) => keyPorts.deliver(keys),
+  });
+  identitySeed.fill(0);
+  const serverUrl = () => settings.current().serverUrl ?? DEFAULT_SERVER_URL;
+
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: RENDERER_DIR, contentSecurityPolicy: () => cspFor(serverUrl()) }));
+  guardSession(session.defaultSession, { callInProgress: () => callNeedsMedia(security), serverUrl });
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, (url) => openExternalSafely(url, shell)));
+  registerBridgeHandlers(ipcMain, createBridgeHandlers({ identity, settings, security, keyPorts }), (event) => isAppMainFrame(event.senderFrame));
+
+  const endCallInProgress = () => {
+    const call = security.activeCall();
+    if (call) security.end(call.callId);
+    keyPorts.closeAll();
+  };
+
+  settings.onChange((next, previous) => {
+    if (app.isPackaged && next.startAtLogin !== previous.startAtLogin) app.setLoginItemSettings({ openAtLogin: next.startAtLogin });
+    // The page's CSP names the signaling server; a new server takes a fresh load.
+    if (next.serverUrl !== previous.serverUrl) mainWindow?.webContents.reload();
+  });
+  if (app.isPackaged) {
+    app.setLoginItemSettings({ openAtLogin: settings.current().startAtLogin });
+    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  }
+  if (process.platform !== 'darwin') Menu.setApplicationMenu(null);
+
+  mainWindow = await createMainWindow({
+    BrowserWindow,
+    screen,
+    preloadPath: PRELOAD_PATH,
+    statePath: join(dir, WINDOW_STATE_FILE),
+    devTools: !app.isPackaged,
+  });
+  const contents = mainWindow.webContents;
+  // A reload or a crashed page has lost its call: end it here too, so media permission and keys go.
+  contents.on('did-navigate', endCallInProgress);
+  contents.on('render-process-gone', endCallInProgress);
+  mainWindow.on('closed', () => {
+    endCallInProgress();
+    mainWindow = null;
+  });
+  hostEvents.attach(contents);
+
+  tray = new Tray(TRAY_ICON_PATH);
+  tray.setToolTip('Softphone');
+  tray.setContextMenu(
+    Menu.buildFromTemplate(trayMenuTemplate({ show: showMainWindow, toggleMute: () => hostEvents.send({ type: 'toggle-mute' }), quit: () => app.quit() })),
+  );
+  tray.on('click', showMainWindow);
+
+  const launchLink = deepLinkInArguments(process.argv);
+  if (launchLink) openDeepLink(launchLink);
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', (_event, argv) => {
+    showMainWindow();
+    const link = deepLinkInArguments(argv);
+    if (link) openDeepLink(link);
+  });
+  // macOS delivers links as an event, possibly before the app is ready.
+  app.on('open-url', (event, link) => {
+    event.preventDefault();
+    openDeepLink(link);
+  });
+  app.on('window-all-closed', () => app.quit());
+  start().catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error('Softphone could not start:', message);
+    dialog.showErrorBox('Softphone could not start', message);
+    app.exit(1);
+  });
+}
