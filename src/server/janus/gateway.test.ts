@@ -158,6 +158,12 @@ describe('JanusGateway', () => {
     expect(janode.connection.closed).toBe(true);
   });
 
+  it('reports why the WebSocket could not connect', async () => {
+    const connectionRefused = { type: 'error', message: 'connect ECONNREFUSED 10.231.0.2:8188' };
+    janode.connection.create = () => Promise.reject(connectionRefused);
+    await expect(connect()).rejects.toThrow('Janus request "create session" failed: connect ECONNREFUSED 10.231.0.2:8188');
+  });
+
   it.each([
     [{ e2ee: true, video: true }, { require_e2ee: true, fir_freq: 0 }],
     [{ e2ee: false, video: true }, { require_e2ee: false, fir_freq: 10, rec_dir: '/tmp/recordings' }],

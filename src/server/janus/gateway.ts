@@ -524,11 +524,18 @@ async function janusRequest<T>(what: string, timeoutMs: number, operation: () =>
     return await Promise.race([operation(), timeout]);
   } catch (error) {
     if (error instanceof JanusError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = failureMessage(error);
     // janode puts Janus's code first: "433 Unauthorized (wrong admin_key)".
     const coded = /^(\d{3}) (.*)$/s.exec(message);
     throw coded ? new JanusError(what, Number(coded[1]), coded[2] ?? '') : new JanusError(what, undefined, message);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** janode rejects with Errors, and with the WebSocket's error event when it cannot connect. */
+function failureMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && message !== '' ? message : String(error);
 }
