@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // The summary reporter prints the run's last line: totals per project and every skip's reason.
+    reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [
       {
         test: {

@@ -1,0 +1,31 @@
+// Builds everything: the renderer (Vite → dist/renderer, served by the server and loaded by
+// Electron), the server (esbuild → dist/server/index.js) and Electron main + preload.
+import { build as viteBuild } from 'vite';
+import { build as esbuild } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const only = process.argv[2];
+
+if (!only || only === 'renderer') {
+  await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
+  console.log('built dist/renderer');
+}
+
+if (!only || only === 'server') {
+  await esbuild({
+    entryPoints: ['src/server/index.ts'],
+    outfile: 'dist/server/index.js',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  console.log('built dist/server');
+}
+
+if ((!only || only === 'electron') && existsSync('scripts/build-electron.mjs')) {
+  await import('./build-electron.mjs');
+}

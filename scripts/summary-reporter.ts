@@ -1,0 +1,38 @@
+// A Vitest reporter that ends the run with one summary line (after the default reporter's
+// output): how many tests passed, failed and were skipped, per project, and why each skip happened.
+import type { Reporter, TestModule } from 'vitest/node';
+
+type Tally = { passed: number; failed: number; skipped: number };
+
+export default class SummaryReporter implements Reporter {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
+    const total: Tally = { passed: 0, failed: 0, skipped: 0 };
+    const perProject = new Map<string, Tally>();
+    const skipNotes: string[] = [];
+    for (const module of testModules) {
+      const project = module.project.name || 'default';
+      const tally = perProject.get(project) ?? { passed: 0, failed: 0, skipped: 0 };
+      perProject.set(project, tally);
+      for (const test of module.children.allTests()) {
+        const result = test.result();
+        const state = result.state === 'pending' ? 'skipped' : result.state;
+        tally[state] += 1;
+        total[state] += 1;
+        if (result.state === 'skipped') skipNotes.push(`  skipped: ${test.fullName} — ${result.note ?? 'no reason given'}`);
+      }
+      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) {
+        tally.failed += 1;
+        total.failed += 1;
+      }
+    }
+    const projects = [...perProject.entries()]
+      .map(([name, t]) => `${name} ${t.passed} passed${t.failed ? `, ${t.failed} failed` : ''}${t.skipped ? `, ${t.skipped} skipped` : ''}`)
+      .join('; ');
+    const errors = unhandledErrors.length ? `, ${unhandledErrors.length} unhandled errors` : '';
+    const lines = [
+      ...skipNotes,
+      `Test summary: ${total.failed || unhandledErrors.length ? 'FAILED' : 'PASSED'} — ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped${errors} (${projects})`,
+    ];
+    process.stdout.write(`\n${lines.join('\n')}\n`);
+  }
+}
