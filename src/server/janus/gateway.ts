@@ -7,11 +7,13 @@ import Janode from 'janode';
 import type { JanodeConnection, JanodeHandle, JanodeSession, JanusTrickleCandidate, HandleHangupEvent, HandleMediaEvent } from 'janode';
 import VideoRoomPlugin from 'janode/plugins/videoroom';
 import type { VideoRoomHandle } from 'janode/plugins/videoroom';
-import type { IceCandidate, Jsep } from '../../shared/protocol';
+import type { CallRole, IceCandidate, Jsep, MediaLeg } from '../../shared/protocol';
 import type { Logger } from '../log';
 
-export type Party = 'caller' | 'callee';
-export type MediaLeg = 'publisher' | 'subscriber';
+/** 'caller' | 'callee': a call's two parties, as the signaling protocol names them. */
+export type Party = CallRole;
+/** 'publisher' | 'subscriber': a party's two PeerConnections. */
+export type { MediaLeg };
 export type MediaEvent =
   | { type: 'webrtcup'; party: Party; leg: MediaLeg }
   | { type: 'hangup'; party: Party; leg: MediaLeg; reason: string }
