@@ -1,9 +1,9 @@
 // The frame protector for one call, as the media worker uses it: whole frames in, SFrame frames out
 // (and back), with replay protection, key epochs and counters.
 //
-// KID = (epoch << 1) | sender, where sender is 0 for the caller and 1 for the callee. Each
-// direction has its own base key, so the sender bit keeps a frame reflected back at its sender from
-// decrypting; it is checked first and counted as 'reflected'.
+// KID = (epoch << 1) | sender, where sender is 0 for the caller and 1 for the callee. The sender
+// bit gives each direction its own KIDs (so its own derived keys and nonces even if both base keys
+// were equal) and names a frame reflected back at its sender: dropped as 'reflected'.
 // CTR counts frames within an epoch, from 0.
 // Epochs: base_key[e + 1] = HKDF-Expand(HKDF-Extract("", base_key[e]), "SFrame 1.0 Ratchet", Nh)
 // with the suite's hash (RFC 9605 §5.1). `rekey()` moves the send side one epoch on; the receiver

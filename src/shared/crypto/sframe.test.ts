@@ -15,6 +15,7 @@ import {
   deriveKeySalt,
   deriveSubkeys,
   encodeHeader,
+  ratchetBaseKey,
   sframeKeyLabel,
   sframeSaltLabel,
   sframeSecret,
@@ -108,6 +109,17 @@ describe('AES-CTR-HMAC AEAD (RFC 9605 C.2)', () => {
     tampered[0] = (tampered[0] as number) ^ 1;
     expect(() => aead.open(hex(v.nonce), hex(v.aad), tampered)).toThrow(SFrameError);
     expect(() => aead.open(hex(v.nonce), hex('00'), hex(v.ct))).toThrow(/authentication failed/);
+  });
+});
+
+describe('base key ratchet (RFC 9605 §5.1)', () => {
+  it('is HKDF-Expand(HKDF-Extract("", base_key), "SFrame 1.0 Ratchet", Nh)', () => {
+    // Expected values computed independently with Python's hmac and hashlib.
+    const baseKey = hex('000102030405060708090a0b0c0d0e0f');
+    expect(bytesToHex(ratchetBaseKey(cipherSuite(4), baseKey))).toBe('fb75d8d5782da6c6cbf18ac43eca5da9e47f7e6ac7926a78e486226bd2af0f87');
+    expect(bytesToHex(ratchetBaseKey(cipherSuite(5), baseKey))).toBe(
+      '895fe5603750295ccbe0d5ed9745617b46e9cf9b428179b8f29f3147492bb08faa190560720ee0e4570760b64e7d5931120c391b7c7becc429ea35a9d07475aa',
+    );
   });
 });
 

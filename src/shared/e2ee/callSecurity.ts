@@ -13,7 +13,7 @@ import { fromBase64Url, toBase64Url } from '../encoding';
 import { type CallRole, type E2eeDecision, loginChallengeBytes } from '../protocol';
 import type { Settings } from '../settings';
 import { signDecision, verifyDecision } from './decision';
-import { CallHandshake, HandshakeError } from './handshake';
+import { CallHandshake, HandshakeError, type HandshakeStep } from './handshake';
 
 /** Pinned identity keys per contact: an encrypted file in main, browser storage in the web host. */
 export interface TrustStore {
@@ -190,7 +190,7 @@ export class CallSecurity {
     if (message.seq !== call.expectedSeq) {
       return this.fail(call, `Handshake message ${message.seq + 1} arrived where message ${call.expectedSeq + 1} was expected.`);
     }
-    let step: ReturnType<CallHandshake['receive']>;
+    let step: HandshakeStep;
     try {
       step = call.handshake.receive(fromBase64Url(message.payload));
     } catch (error) {
