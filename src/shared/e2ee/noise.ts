@@ -171,15 +171,17 @@ export class SymmetricState {
     this.cipherState = new CipherState(protocol.cipher);
   }
 
-  /** HKDF(ck, ikm, n) of the specification: n outputs of HASHLEN bytes. */
-  private derive(ikm: Uint8Array, outputs: 2): [Uint8Array, Uint8Array] {
+  /** HKDF(ck, ikm, 2) of the specification (RFC 5869 HKDF with ck as salt): two HASHLEN outputs. */
+  private derive(ikm: Uint8Array): [Uint8Array, Uint8Array] {
     const hashLen = this.hash.outputLen;
-    const okm = hkdf(this.hash, ikm, this.ck, EMPTY, outputs * hashLen);
-    return [okm.slice(0, hashLen), okm.slice(hashLen)];
+    const okm = hkdf(this.hash, ikm, this.ck, EMPTY, 2 * hashLen);
+    const outputs: [Uint8Array, Uint8Array] = [okm.slice(0, hashLen), okm.slice(hashLen)];
+    okm.fill(0);
+    return outputs;
   }
 
   mixKey(ikm: Uint8Array): void {
-    const [ck, tempKey] = this.derive(ikm, 2);
+    const [ck, tempKey] = this.derive(ikm);
     this.ck.fill(0);
     this.ck = ck;
     this.cipherState.initializeKey(tempKey.slice(0, 32));
@@ -204,8 +206,11 @@ export class SymmetricState {
 
   /** Split(): the two transport keys (first for initiator → responder), 32 bytes each. */
   split(): [Uint8Array, Uint8Array] {
-    const [k1, k2] = this.derive(EMPTY, 2);
-    return [k1.slice(0, 32), k2.slice(0, 32)];
+    const [k1, k2] = this.derive(EMPTY);
+    const keys: [Uint8Array, Uint8Array] = [k1.slice(0, 32), k2.slice(0, 32)];
+    k1.fill(0);
+    k2.fill(0);
+    return keys;
   }
 
   handshakeHash(): Uint8Array {
