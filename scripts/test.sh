@@ -13,10 +13,10 @@ echo "== typecheck" >&2 && npm run --silent typecheck
 echo "== build" >&2 && npm run --silent build >&2
 
 status=0
-npx tsx scripts/testbed.ts run -- npx vitest run "$@" || status=$?
+node --import tsx scripts/testbed.ts run -- node_modules/.bin/vitest run "$@" || status=$?
 if [ "$status" -eq 3 ]; then
   # The testbed could not be made here (it said why): end-to-end tests skip themselves.
-  npx vitest run "$@"
+  node_modules/.bin/vitest run "$@"
   exit $?
 fi
 exit "$status"

@@ -1,0 +1,90 @@
+// Starts the real signaling server (the built dist/server/index.js) for end-to-end tests, against
+// the testbed's Janus, with its own data folder and a free port on loopback.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestbedJanus } from '../support/janus';
+
+export const SERVER_ENTRY = 'dist/server/index.js';
+
+export interface TestServer {
+  /** The web client, e.g. http://127.0.0.1:41234/ */
+  readonly url: string;
+  readonly dataDir: string;
+  /** Everything the server wrote to stderr (structured logs). */
+  readonly logs: () => string;
+  /** Stops the server (SIGTERM, then SIGKILL after 5 s). */
+  stop(): Promise<void>;
+  /** Stops and deletes its data folder. */
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  janus: TestbedJanus;
+  ringTimeoutSeconds?: number;
+  reconnectGraceSeconds?: number;
+  /** Reuse a data folder (to restart a server with its accounts). */
+  dataDir?: string;
+  port?: number;
+}
+
+export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
+  if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run npm run build first`);
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'softphone-server-')));
+  const args = [
+    SERVER_ENTRY,
+    '--host', '127.0.0.1',
+    '--port', String(options.port ?? 0),
+    '--data-dir', dataDir,
+    '--ring-timeout', String(options.ringTimeoutSeconds ?? 30),
+    '--reconnect-grace', String(options.reconnectGraceSeconds ?? 10),
+    '--log-level', 'debug',
+  ];
+  const child: ChildProcess = spawn(process.execPath, args, {
+    env: {
+      ...process.env,
+      JANUS_WS_URL: options.janus.url,
+      JANUS_API_SECRET: options.janus.apiSecret,
+      JANUS_ADMIN_KEY: options.janus.adminKey,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => reject(new Error(`the server did not start within 15 s:\n${stderr.slice(-2000)}`)), 15_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /Softphone web client: (\S+)/.exec(stdout);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited with ${code}:\n${stderr.slice(-2000)}`));
+    });
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(force);
+  };
+  return {
+    url,
+    dataDir,
+    logs: () => stderr,
+    stop,
+    async close() {
+      await stop();
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
