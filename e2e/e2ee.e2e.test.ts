@@ -1,0 +1,113 @@
+// End-to-end encryption as users see it: two real Chromium users, the real server and Janus, driven
+// through the UI. E2EE is on exactly when both have it on; otherwise each side is told why. In an
+// E2EE call both see the same 20-digit security code, hear each other, and the frame counters move.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './app/server';
+import { AppUser } from './app/user';
+import { testbedJanus } from './support/janus';
+
+const testbed = testbedJanus();
+const skipReason = 'skipReason' in testbed ? testbed.skipReason : undefined;
+if (skipReason) console.warn(`E2EE e2e tests skipped: ${skipReason}`);
+
+/** The text of the encryption panel of a user's call view. */
+async function encryptionText(user: AppUser): Promise<string> {
+  const panel = user.page.getByLabel('Encryption');
+  await expect.poll(async () => (await panel.textContent()) ?? '', { timeout: 20_000 }).toMatch(/Not end-to-end encrypted|End-to-end encrypted|failed/);
+  return (await panel.textContent()) ?? '';
+}
+
+async function connect(caller: AppUser, callee: AppUser): Promise<void> {
+  await caller.dial(callee.handle);
+  await callee.incomingFrom(caller.handle).waitFor();
+  await callee.accept();
+  await Promise.all([caller.callTimer.waitFor({ timeout: 20_000 }), callee.callTimer.waitFor({ timeout: 20_000 })]);
+}
+
+async function hangUp(caller: AppUser, callee: AppUser): Promise<void> {
+  await caller.hangUp();
+  await Promise.all([caller.endReason(), callee.endReason()]);
+  await Promise.all([caller.dismissEnded(), callee.dismissEnded()]);
+}
+
+/** A figure from the call-details panel, by its accessible name. */
+async function detail(user: AppUser, name: string): Promise<number> {
+  return Number((await user.page.getByLabel(name, { exact: true }).textContent()) ?? 'NaN');
+}
+
+describe('end-to-end encryption, driven through the UI', () => {
+  let server: TestServer;
+  let alice: AppUser;
+  let bob: AppUser;
+
+  beforeAll(async () => {
+    if ('skipReason' in testbed) return;
+    server = await startTestServer({ janus: testbed });
+    [alice, bob] = await Promise.all([AppUser.open(server.url, 'alice'), AppUser.open(server.url, 'bob')]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([alice, bob].filter(Boolean).map((user) => user.close()));
+    await server?.close();
+  });
+
+  beforeEach((context) => {
+    if (skipReason) context.skip(skipReason);
+  });
+
+  it('is on by default, and with both on: same security code, audio both ways, frame counters moving', async () => {
+    await connect(alice, bob);
+    expect(await encryptionText(alice)).toContain('End-to-end encrypted');
+    expect(await encryptionText(bob)).toContain('End-to-end encrypted');
+    const [aliceCode, bobCode] = await Promise.all([alice.securityCode(), bob.securityCode()]);
+    expect(aliceCode).toMatch(/^\d{20}$/);
+    expect(bobCode).toBe(aliceCode);
+
+    await Promise.all([alice.hearsAudio(), bob.hearsAudio()]);
+
+    for (const user of [alice, bob]) {
+      await user.page.getByRole('button', { name: 'Call details' }).click();
+      await expect.poll(() => detail(user, 'Frames encrypted'), { timeout: 10_000 }).toBeGreaterThan(50);
+      await expect.poll(() => detail(user, 'Frames decrypted'), { timeout: 10_000 }).toBeGreaterThan(50);
+      expect(await detail(user, 'Frames dropped: auth')).toBe(0);
+      expect(await detail(user, 'Frames dropped: replay')).toBe(0);
+    }
+    await hangUp(alice, bob);
+  });
+
+  it('a second call gets a different security code', async () => {
+    await connect(alice, bob);
+    const first = await alice.securityCode();
+    await hangUp(alice, bob);
+    await connect(bob, alice);
+    const second = await bob.securityCode();
+    expect(await alice.securityCode()).toBe(second);
+    expect(second).not.toBe(first);
+    await hangUp(bob, alice);
+  });
+
+  it.each([
+    { aliceOn: true, bobOn: false, aliceSees: 'bob has end-to-end encryption off.', bobSees: 'You have end-to-end encryption off.' },
+    { aliceOn: false, bobOn: true, aliceSees: 'You have end-to-end encryption off.', bobSees: 'alice has end-to-end encryption off.' },
+    {
+      aliceOn: false,
+      bobOn: false,
+      aliceSees: 'You have end-to-end encryption off, and so does bob.',
+      bobSees: 'You have end-to-end encryption off, and so does alice.',
+    },
+  ])('alice $aliceOn, bob $bobOn: standard encryption, and each side is told why', async ({ aliceOn, bobOn, aliceSees, bobSees }) => {
+    await alice.setSetting('End-to-end encryption', aliceOn);
+    await bob.setSetting('End-to-end encryption', bobOn);
+    await connect(alice, bob);
+    const [aliceText, bobText] = await Promise.all([encryptionText(alice), encryptionText(bob)]);
+    expect(aliceText).toContain('Not end-to-end encrypted.');
+    expect(aliceText).toContain(aliceSees);
+    expect(bobText).toContain('Not end-to-end encrypted.');
+    expect(bobText).toContain(bobSees);
+    expect(await alice.page.getByLabel('Security code').count()).toBe(0);
+    await Promise.all([alice.hearsAudio(), bob.hearsAudio()]);
+    await hangUp(alice, bob);
+    await alice.setSetting('End-to-end encryption', true);
+    await bob.setSetting('End-to-end encryption', true);
+  });
+});
