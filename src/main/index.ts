@@ -37,6 +37,7 @@ protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 const hostEvents = new HostEventOutbox();
 let mainWindow: BrowserWindow | null = null;
+/** Held here: a tray icon nobody references is garbage-collected and disappears. */
 let tray: Tray | null = null;
 
 function openDeepLink(link: string): void {
@@ -49,6 +50,21 @@ function showMainWindow(): void {
   if (mainWindow.isMinimized()) mainWindow.restore();
   mainWindow.show();
   mainWindow.focus();
+}
+
+/** The tray icon is a convenience: a desktop without a tray still gets the app. */
+function createTray(): void {
+  try {
+    tray = new Tray(TRAY_ICON_PATH);
+  } catch (error) {
+    console.warn('No tray icon on this desktop:', error instanceof Error ? error.message : error);
+    return;
+  }
+  tray.setToolTip('Softphone');
+  tray.setContextMenu(
+    Menu.buildFromTemplate(trayMenuTemplate({ show: showMainWindow, toggleMute: () => hostEvents.send({ type: 'toggle-mute' }), quit: () => app.quit() })),
+  );
+  tray.on('click', showMainWindow);
 }
 
 /** Opens a sealed store; when it cannot be read, asks the user whether to quit or start afresh. */
@@ -139,12 +155,7 @@ async function start(): Promise<void> {
   });
   hostEvents.attach(contents);
 
-  tray = new Tray(TRAY_ICON_PATH);
-  tray.setToolTip('Softphone');
-  tray.setContextMenu(
-    Menu.buildFromTemplate(trayMenuTemplate({ show: showMainWindow, toggleMute: () => hostEvents.send({ type: 'toggle-mute' }), quit: () => app.quit() })),
-  );
-  tray.on('click', showMainWindow);
+  createTray();
 
   const launchLink = deepLinkInArguments(process.argv);
   if (launchLink) openDeepLink(launchLink);
