@@ -1,7 +1,7 @@
 // What main does for each channel of the bridge: identity and settings from their stores, and
 // everything about a call's security delegated to the call security engine
 // (src/shared/e2ee/callSecurity.ts), plus the call's frame-key port.
-import type { BridgeArgs, BridgeResult, E2eeStep, FrameKeysMessage, PeerTrust } from '../shared/bridge';
+import type { BridgeArgs, BridgeResult, E2eeStep, PeerTrust } from '../shared/bridge';
 import type { IdentityVault } from './identityVault';
 import type { BridgeHandlers } from './ipc';
 import type { KeyPortRecipient, KeyPortRegistry } from './keyPorts';
@@ -20,9 +20,6 @@ export interface CallSecurityEngine {
   end(callId: string): void;
   activeCall(): { callId: string; e2ee: 'pending' | 'active' | 'off' | 'failed' } | null;
 }
-
-/** What CallSecurity is constructed with, so main can pass frame keys on to the key ports. */
-export type DeliverFrameKeys = (keys: FrameKeysMessage) => void;
 
 export interface BridgeHandlerDependencies<P> {
   identity: Pick<IdentityVault, 'info' | 'setHandle'>;
