@@ -86,6 +86,35 @@ describe('end-to-end encryption, driven through the UI', () => {
     await hangUp(bob, alice);
   });
 
+  it('rotates the keys mid-call (a new epoch) without an audible gap', async () => {
+    const carol = await AppUser.open(server.url, 'carol', { controlClock: true });
+    try {
+      await connect(carol, bob);
+      await Promise.all([carol.hearsAudio(), bob.hearsAudio()]);
+      for (const user of [carol, bob]) await user.page.getByRole('button', { name: 'Call details' }).click();
+      expect(await detail(carol, 'Key epoch')).toBe(0);
+      const before = await bob.inboundAudio();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const steady = await bob.inboundAudio();
+
+      // The app rotates its send key every five minutes; jump carol's clock past that.
+      await carol.page.clock.fastForward('05:05');
+      await expect.poll(() => detail(carol, 'Key epoch'), { timeout: 10_000 }).toBe(1);
+      const atRekey = await bob.inboundAudio();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const after = await bob.inboundAudio();
+
+      // Audio kept flowing and nothing was concealed more than in the same time before the rekey.
+      expect(after.samples - atRekey.samples).toBeGreaterThan(48_000);
+      expect(after.energy).toBeGreaterThan(atRekey.energy);
+      expect(after.concealed - atRekey.concealed).toBeLessThanOrEqual(Math.max(960, 2 * (steady.concealed - before.concealed)));
+      for (const reason of ['auth', 'unknown-key', 'replay']) expect(await detail(bob, `Frames dropped: ${reason}`)).toBe(0);
+      await hangUp(carol, bob);
+    } finally {
+      await carol.close();
+    }
+  });
+
   it.each([
     { aliceOn: true, bobOn: false, aliceSees: 'bob has end-to-end encryption off.', bobSees: 'You have end-to-end encryption off.' },
     { aliceOn: false, bobOn: true, aliceSees: 'You have end-to-end encryption off.', bobSees: 'alice has end-to-end encryption off.' },

@@ -10,6 +10,8 @@ export interface InboundAudio {
   samples: number;
   /** Sum of squared sample values so far (WebRTC's totalAudioEnergy). */
   energy: number;
+  /** Samples the decoder had to conceal (lost or undecodable audio) so far. */
+  concealed: number;
   /** Video frames decoded so far. */
   framesDecoded: number;
 }
@@ -27,8 +29,12 @@ export class AppUser {
     private readonly browser: LaunchedChromium,
   ) {}
 
-  /** Opens the web client in a fresh browser profile and registers `handle` through first run. */
-  static async open(serverUrl: string, handle: string, options: { fakeAudioCapture?: string } = {}): Promise<AppUser> {
+  /**
+   * Opens the web client in a fresh browser profile and registers `handle` through first run.
+   * `controlClock` installs Playwright's clock in the page first (time runs normally until a test
+   * fast-forwards it).
+   */
+  static async open(serverUrl: string, handle: string, options: { fakeAudioCapture?: string; controlClock?: boolean } = {}): Promise<AppUser> {
     const browser = await launchChromium(options.fakeAudioCapture ? { fakeAudioCapture: options.fakeAudioCapture } : {});
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await page.addInitScript(() => {
@@ -42,6 +48,7 @@ export class AppUser {
         }
       } as typeof RTCPeerConnection;
     });
+    if (options.controlClock) await page.clock.install();
     page.on('pageerror', (error) => console.warn(`[${handle}] page error: ${error.message}`));
     await page.goto(serverUrl);
     const user = new AppUser(handle, page, browser);
@@ -119,7 +126,7 @@ export class AppUser {
   /** What the page has received so far, from getStats() on its open peer connections. */
   async inboundAudio(): Promise<InboundAudio> {
     return this.page.evaluate(async () => {
-      const totals = { samples: 0, energy: 0, framesDecoded: 0 };
+      const totals = { samples: 0, energy: 0, concealed: 0, framesDecoded: 0 };
       for (const pc of window.__testPeerConnections ?? []) {
         if (pc.connectionState === 'closed') continue;
         const stats = await pc.getStats();
@@ -128,6 +135,7 @@ export class AppUser {
           if (report.kind === 'audio') {
             totals.samples += Number(report.totalSamplesReceived ?? 0);
             totals.energy += Number(report.totalAudioEnergy ?? 0);
+            totals.concealed += Number(report.concealedSamples ?? 0);
           } else if (report.kind === 'video') {
             totals.framesDecoded += Number(report.framesDecoded ?? 0);
           }

@@ -31,7 +31,7 @@ export function CallDetails({ call }: { call: CallView }) {
             <dt>Frames decrypted</dt>
             <dd aria-label="Frames decrypted">{counters.decrypted}</dd>
             <dt>Key epoch</dt>
-            <dd>{counters.epoch}</dd>
+            <dd aria-label="Key epoch">{counters.epoch}</dd>
             {Object.entries(counters.dropped).map(([reason, count]) => (
               <div key={reason} className="row">
                 <dt>Dropped ({reason})</dt>
