@@ -1,25 +1,14 @@
 // What main does for each channel of the bridge: identity and settings from their stores, and
 // everything about a call's security delegated to the call security engine
 // (src/shared/e2ee/callSecurity.ts), plus the call's frame-key port.
-import type { BridgeArgs, BridgeResult, E2eeStep, PeerTrust } from '../shared/bridge';
+import type { CallSecurity } from '../shared/e2ee/callSecurity';
 import type { IdentityVault } from './identityVault';
 import type { BridgeHandlers } from './ipc';
 import type { KeyPortRecipient, KeyPortRegistry } from './keyPorts';
 import type { SettingsStore } from './settingsStore';
 
-type CallPrepareArgs = BridgeArgs<'call.prepare'>[0];
-type CallPrepareResult = BridgeResult<'call.prepare'>;
-
-/** The call security engine as main uses it (the API of CallSecurity). */
-export interface CallSecurityEngine {
-  signLogin(nonce: string): string;
-  prepare(args: CallPrepareArgs): Promise<CallPrepareResult>;
-  begin(args: BridgeArgs<'e2ee.begin'>[0]): E2eeStep;
-  receive(args: BridgeArgs<'e2ee.receive'>[0]): E2eeStep;
-  markVerified(handle: string, publicKey: string): Promise<PeerTrust>;
-  end(callId: string): void;
-  activeCall(): { callId: string; e2ee: 'pending' | 'active' | 'off' | 'failed' } | null;
-}
+/** The call security engine as main uses it. */
+export type CallSecurityEngine = Pick<CallSecurity, 'signLogin' | 'prepare' | 'begin' | 'receive' | 'markVerified' | 'end' | 'activeCall'>;
 
 export interface BridgeHandlerDependencies<P> {
   identity: Pick<IdentityVault, 'info' | 'setHandle'>;

@@ -8,7 +8,7 @@ import { DEFAULT_SERVER_URL } from '../shared/bridge';
 import { CallSecurity } from '../shared/e2ee/callSecurity';
 import { APP_SCHEME } from './appOrigin';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './appProtocol';
-import { callNeedsMedia, createBridgeHandlers, type CallSecurityEngine } from './bridgeHandlers';
+import { callNeedsMedia, createBridgeHandlers } from './bridgeHandlers';
 import { DEEP_LINK_SCHEME, deepLinkInArguments, parseDeepLink } from './deepLink';
 import { HostEventOutbox } from './hostEvents';
 import { IdentityVault } from './identityVault';
@@ -107,7 +107,7 @@ async function start(): Promise<void> {
 
   const keyPorts = new KeyPortRegistry(() => new MessageChannelMain());
   const identitySeed = identity.identitySeed();
-  const security: CallSecurityEngine = new CallSecurity({
+  const security = new CallSecurity({
     identitySeed,
     getSettings: () => settings.current(),
     trust,
