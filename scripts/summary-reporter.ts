@@ -13,16 +13,20 @@ export default class SummaryReporter implements Reporter {
       const project = module.project.name || 'default';
       const tally = perProject.get(project) ?? { passed: 0, failed: 0, skipped: 0 };
       perProject.set(project, tally);
+      let failedTests = 0;
       for (const test of module.children.allTests()) {
         const result = test.result();
         const state = result.state === 'pending' ? 'skipped' : result.state;
         tally[state] += 1;
         total[state] += 1;
+        if (state === 'failed') failedTests += 1;
         if (result.state === 'skipped') skipNotes.push(`  skipped: ${test.fullName} — ${result.note ?? 'no reason given'}`);
       }
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) {
+      // A file can fail outside its tests (a hook, an import): that is a failure too.
+      if (module.state() === 'failed' && failedTests === 0) {
         tally.failed += 1;
         total.failed += 1;
+        skipNotes.push(`  failed outside its tests: ${module.moduleId}`);
       }
     }
     const projects = [...perProject.entries()]

@@ -3,6 +3,7 @@
 // the test injects; the app itself exposes nothing for tests).
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { recordPeerConnections } from './audioProbe';
 import { launchChromium, type LaunchedChromium } from '../support/browser';
 
 export interface InboundAudio {
@@ -14,12 +15,6 @@ export interface InboundAudio {
   concealed: number;
   /** Video frames decoded so far. */
   framesDecoded: number;
-}
-
-declare global {
-  interface Window {
-    __testPeerConnections?: RTCPeerConnection[];
-  }
 }
 
 export class AppUser {
@@ -37,17 +32,7 @@ export class AppUser {
   static async open(serverUrl: string, handle: string, options: { fakeAudioCapture?: string; controlClock?: boolean } = {}): Promise<AppUser> {
     const browser = await launchChromium(options.fakeAudioCapture ? { fakeAudioCapture: options.fakeAudioCapture } : {});
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await page.addInitScript(() => {
-      const Native = window.RTCPeerConnection;
-      const created: RTCPeerConnection[] = [];
-      window.__testPeerConnections = created;
-      window.RTCPeerConnection = class extends Native {
-        constructor(config?: RTCConfiguration) {
-          super(config);
-          created.push(this);
-        }
-      } as typeof RTCPeerConnection;
-    });
+    await recordPeerConnections(page);
     if (options.controlClock) await page.clock.install();
     page.on('pageerror', (error) => console.warn(`[${handle}] page error: ${error.message}`));
     await page.goto(serverUrl);
@@ -70,7 +55,7 @@ export class AppUser {
     await this.page.getByRole('button', { name: 'Settings', exact: true }).click();
     const box = this.page.getByRole('checkbox', { name });
     await box.setChecked(on);
-    await expect.poll(() => box.isChecked()).toBe(on);
+    await this.page.getByRole('checkbox', { name, checked: on }).waitFor();
     await this.page.getByRole('button', { name: 'Close settings' }).click();
   }
 

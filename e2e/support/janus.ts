@@ -5,6 +5,7 @@ import Janode from 'janode';
 import type { JanodeConnection, JanodeSession, JanusJsep } from 'janode';
 import VideoRoomPlugin from 'janode/plugins/videoroom';
 import type { VideoRoomDescription, VideoRoomHandle } from 'janode/plugins/videoroom';
+import type { IceCandidate, Jsep } from '../../src/shared/protocol';
 
 export interface TestbedJanus {
   readonly url: string;
@@ -19,6 +20,12 @@ export function testbedJanus(): TestbedJanus | { skipReason: string } {
   if (!url) return { skipReason: 'JANUS_WS_URL is unset: run through `npx tsx scripts/testbed.ts run -- ...`' };
   if (!apiSecret || !adminKey || !recordingsDir) return { skipReason: 'JANUS_WS_URL is set but JANUS_API_SECRET, JANUS_ADMIN_KEY or JANUS_RECORDINGS_DIR is not' };
   return { url, apiSecret, adminKey, recordingsDir };
+}
+
+export interface OutsiderSubscription {
+  readonly offer: Jsep;
+  complete(answer: Jsep, candidates: readonly (IceCandidate | null)[]): Promise<void>;
+  leave(): Promise<void>;
 }
 
 /** A plain janode client of the testbed's Janus, beside the gateway. */
@@ -42,6 +49,29 @@ export class JanusProbe {
   async describeRoom(room: string): Promise<VideoRoomDescription | undefined> {
     const { list } = await this.handle.list({ admin_key: this.janus.adminKey });
     return list.find((entry) => entry.room === room);
+  }
+
+  /** Every room Janus has, as the admin sees them (private ones included). */
+  async listRooms(): Promise<VideoRoomDescription[]> {
+    return (await this.handle.list({ admin_key: this.janus.adminKey })).list;
+  }
+
+  /**
+   * Subscribes to `feed` in `room` as an outsider would who can talk to Janus (no keys, not a
+   * party to the call). `complete` sends the answer and the answerer's candidates.
+   */
+  async subscribeAsOutsider(room: string, feed: string): Promise<OutsiderSubscription> {
+    const subscriber = await this.session.attach(VideoRoomPlugin);
+    const joined = await subscriber.joinSubscriber({ room, streams: [{ feed }] });
+    if (!joined.jsep) throw new Error(`Janus sent no offer for feed ${feed}`);
+    return {
+      offer: { type: 'offer', sdp: joined.jsep.sdp },
+      async complete(answer, candidates) {
+        await subscriber.start({ jsep: { type: answer.type, sdp: answer.sdp } });
+        for (const candidate of candidates) await subscriber.trickle(candidate);
+      },
+      leave: () => subscriber.detach().catch(() => undefined),
+    };
   }
 
   async roomExists(room: string): Promise<boolean> {
