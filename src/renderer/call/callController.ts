@@ -340,19 +340,24 @@ export class CallController {
     if (!call.ended) updateCall(call.id, { stats: stats ?? null, counters: counters ?? null });
   }
 
+  /** Runs the call's signaling steps in order; a step that throws ends the call as failed. */
   private enqueue(call: LiveCall, step: () => Promise<void>): void {
     call.e2eeQueue = call.e2eeQueue.then(step).catch((error: unknown) => {
-      if (!call.ended) this.fail(call, error instanceof Error ? error.message : String(error));
+      if (call.ended) return;
+      const detail = error instanceof Error ? error.message : String(error);
+      if (getState().call?.e2ee?.state === 'handshaking') this.fail(call, detail);
+      else this.sendOrEnd(call, { type: 'call.hangup', callId: call.id }, 'failed', detail);
     });
   }
 
-  /** This side cannot go on securely: tell the server (which tells the peer) and end. */
+  /**
+   * This side cannot set up or keep end-to-end encryption for the call: tell the server (which
+   * tells the peer) and end it with reason 'e2ee-failed'.
+   */
   private fail(call: LiveCall, detail: string): void {
     if (call.ended) return;
-    const e2ee = getState().call?.e2ee;
-    const reason: EndReason = e2ee && e2ee.state !== 'standard' ? 'e2ee-failed' : 'failed';
-    if (reason === 'e2ee-failed') updateCall(call.id, { e2ee: { state: 'failed', reason: detail } });
-    this.sendOrEnd(call, reason === 'e2ee-failed' ? { type: 'call.fail', callId: call.id, reason } : { type: 'call.hangup', callId: call.id }, reason, detail);
+    updateCall(call.id, { e2ee: { state: 'failed', reason: detail } });
+    this.sendOrEnd(call, { type: 'call.fail', callId: call.id, reason: 'e2ee-failed' }, 'e2ee-failed', detail);
   }
 
   /** Sends an ending request; the server's call.ended finishes the call, or we finish it if offline. */

@@ -2,6 +2,9 @@ import { useSession } from './context';
 import { formatSecurityCode, standardReasonText } from './text';
 import type { CallView } from '../store/appStore';
 
+/** Frames that failed authentication, with none decrypted, before we tell the user (≈0.5 s of audio). */
+const UNDECRYPTABLE_FRAMES = 25;
+
 /** The call's encryption: end-to-end (with the security code), standard with the reason, or failed. */
 export function SecurityStatus({ call }: { call: CallView }) {
   const session = useSession();
@@ -42,10 +45,18 @@ export function SecurityStatus({ call }: { call: CallView }) {
           <p role="alert">End-to-end encryption failed: {e2ee.reason}</p>
         </div>
       );
-    case 'established':
+    case 'established': {
+      // The peer's frames do not authenticate under the keys we agreed: our handshake was not with them.
+      const undecryptable = call.counters !== null && call.counters.decrypted === 0 && (call.counters.dropped.auth ?? 0) >= UNDECRYPTABLE_FRAMES;
       return (
         <div className="security e2ee" aria-label="Encryption">
           {keyChanged}
+          {undecryptable && (
+            <p role="alert" className="warning">
+              {peer}’s media cannot be decrypted with this call’s keys. Someone may be intercepting the call: compare the security
+              code with {peer} before you say anything private.
+            </p>
+          )}
           <p role="status" className="e2ee-badge">
             <span aria-hidden="true">🔒</span> End-to-end encrypted
           </p>
@@ -64,5 +75,6 @@ export function SecurityStatus({ call }: { call: CallView }) {
           )}
         </div>
       );
+    }
   }
 }
