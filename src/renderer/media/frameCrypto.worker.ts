@@ -2,6 +2,8 @@
 // passes through here. Sender frames are SFrame-encrypted whole; receiver frames are decrypted,
 // and forged, replayed or undecryptable ones are dropped and counted — never played. The frame
 // keys arrive on a MessagePort straight from the host; they never touch the page's JS state.
+// AES-GCM runs on the browser's WebCrypto (see shared/crypto/sframe.ts); the transforms wait for it,
+// and a TransformStream keeps each stream's frames in order.
 import { FrameKeysMessage } from '../../shared/bridge';
 import { CallFrameCrypto } from '../../shared/crypto/frameCrypto';
 import { WorkerRequest, type FrameOperation, type WorkerCounters } from './frameCryptoMessages';
@@ -10,7 +12,7 @@ declare const self: DedicatedWorkerGlobalScope;
 
 type EncodedFrame = RTCEncodedAudioFrame | RTCEncodedVideoFrame;
 
-let crypto: CallFrameCrypto | null = null;
+let frameCrypto: CallFrameCrypto | null = null;
 /** Frames that arrived before the handshake delivered keys. */
 const waitingForKeys = { encrypt: 0, decrypt: 0 };
 /** Time spent in the transform per frame kind, for the latency benchmark (microseconds). */
@@ -18,13 +20,13 @@ const transformMicros: Record<FrameOperation, number[]> = { encrypt: [], decrypt
 const MAX_TIMINGS = 2000;
 
 function counters(): WorkerCounters {
-  const c = crypto?.counters;
+  const c = frameCrypto?.counters;
   return {
     type: 'counters',
     encrypted: c?.framesEncrypted ?? 0,
     decrypted: c?.framesDecrypted ?? 0,
     dropped: { ...(c?.dropped ?? {}), 'no-key-yet': waitingForKeys.encrypt + waitingForKeys.decrypt },
-    epoch: crypto?.epoch ?? 0,
+    epoch: frameCrypto?.epoch ?? 0,
   };
 }
 
@@ -34,17 +36,18 @@ function asArrayBuffer(bytes: Uint8Array): ArrayBuffer {
     : (bytes.slice().buffer as ArrayBuffer);
 }
 
-function transformFrame(operation: FrameOperation, frame: EncodedFrame, controller: TransformStreamDefaultController<EncodedFrame>): void {
-  if (!crypto) {
+async function transformFrame(operation: FrameOperation, frame: EncodedFrame, controller: TransformStreamDefaultController<EncodedFrame>): Promise<void> {
+  const protector = frameCrypto;
+  if (!protector) {
     waitingForKeys[operation] += 1;
     return;
   }
   const started = performance.now();
   const input = new Uint8Array(frame.data);
   if (operation === 'encrypt') {
-    frame.data = asArrayBuffer(crypto.encrypt(input));
+    frame.data = asArrayBuffer(await protector.encrypt(input));
   } else {
-    const result = crypto.decrypt(input);
+    const result = await protector.decrypt(input);
     if (!result.ok) return;
     frame.data = asArrayBuffer(result.plaintext);
   }
@@ -68,7 +71,12 @@ function acceptKeys(port: MessagePort): void {
       return;
     }
     const keys = parsed.data;
-    crypto = new CallFrameCrypto({ sendBaseKey: keys.sendBaseKey, receiveBaseKey: keys.receiveBaseKey, localSender: keys.localSender });
+    frameCrypto = new CallFrameCrypto({
+      sendBaseKey: keys.sendBaseKey,
+      receiveBaseKey: keys.receiveBaseKey,
+      localSender: keys.localSender,
+      subtle: self.crypto.subtle,
+    });
     keys.sendBaseKey.fill(0);
     keys.receiveBaseKey.fill(0);
     self.postMessage({ type: 'keys-ready' });
@@ -96,7 +104,7 @@ self.onmessage = (event: MessageEvent<unknown>) => {
       pipe(request.operation, request.readable as ReadableStream<EncodedFrame>, request.writable as WritableStream<EncodedFrame>);
       break;
     case 'rekey':
-      crypto?.rekey();
+      frameCrypto?.rekey();
       break;
     case 'report':
       self.postMessage(counters());

@@ -10,8 +10,21 @@
 // follows on its own when a frame of a newer epoch (at most MAX_EPOCHS_AHEAD ahead) authenticates,
 // keeps the previous epoch for PREVIOUS_EPOCH_GRACE_FRAMES frames so late frames still play, and
 // never goes back to an older epoch.
+//
+// Encrypting and decrypting are asynchronous (WebCrypto's AES-GCM, see sframe.ts), and the audio and
+// video transforms run side by side on one protector: a frame's CTR is taken before its AEAD starts,
+// and a received frame's freshness and epoch are checked again once it has authenticated.
 import { ReplayWindow } from './replayWindow';
-import { type CipherSuite, type CipherSuiteId, SFrameError, SFrameKey, cipherSuite, decodeHeader, ratchetBaseKey } from './sframe';
+import {
+  type CipherSuite,
+  type CipherSuiteId,
+  SFrameError,
+  SFrameKey,
+  type SubtleAesGcm,
+  cipherSuite,
+  decodeHeader,
+  ratchetBaseKey,
+} from './sframe';
 
 export type DropReason = 'malformed' | 'unknown-key' | 'replay' | 'auth' | 'reflected';
 
@@ -29,6 +42,8 @@ export interface CallFrameCryptoOptions {
   /** 0 for the caller, 1 for the callee. */
   localSender: 0 | 1;
   suite?: CipherSuiteId;
+  /** WebCrypto for the AES-GCM suites (the media worker passes `crypto.subtle`); @noble/ciphers without it. */
+  subtle?: SubtleAesGcm;
 }
 
 /** How far ahead of its current epoch the receiver derives keys for an incoming frame. */
@@ -54,6 +69,7 @@ export class CallFrameCrypto {
   private readonly suite: CipherSuite;
   private readonly localSender: 0 | 1;
   private readonly remoteSender: 0 | 1;
+  private readonly subtle: SubtleAesGcm | undefined;
 
   private sendEpoch = 0;
   private sendBaseKey: Uint8Array;
@@ -81,8 +97,9 @@ export class CallFrameCrypto {
     this.suite = cipherSuite(options.suite ?? 4);
     this.localSender = options.localSender;
     this.remoteSender = options.localSender === 0 ? 1 : 0;
+    this.subtle = options.subtle;
     this.sendBaseKey = options.sendBaseKey.slice();
-    this.sendKey = new SFrameKey(this.suite, this.kid(0, this.localSender), this.sendBaseKey);
+    this.sendKey = this.frameKey(0, this.localSender, this.sendBaseKey);
     this.current = this.receiveEpoch(0, options.receiveBaseKey.slice());
   }
 
@@ -96,19 +113,20 @@ export class CallFrameCrypto {
     return this.sendEpoch;
   }
 
-  encrypt(frame: Uint8Array): Uint8Array {
+  async encrypt(frame: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
     if (this.destroyed) throw new Error('this call’s frame keys were destroyed');
-    // Never reuse a nonce: a full epoch (2^53 frames) moves to the next one.
+    // Never reuse a nonce: a full epoch (2^53 frames) moves to the next one. The CTR is taken now,
+    // before any other frame can start.
     if (this.sendCtr >= Number.MAX_SAFE_INTEGER) this.rekey();
-    const out = this.sendKey.encrypt(BigInt(this.sendCtr), NO_METADATA, frame);
-    this.sendCtr++;
+    const ctr = this.sendCtr++;
+    const out = await this.sendKey.encrypt(BigInt(ctr), NO_METADATA, frame);
     this.stats.framesEncrypted++;
     return out;
   }
 
   /** Decrypts one frame; anything that is not an authentic, fresh frame is dropped and counted. */
-  decrypt(frame: Uint8Array): FrameDecryptResult {
-    const reason = this.open(frame);
+  async decrypt(frame: Uint8Array<ArrayBuffer>): Promise<FrameDecryptResult> {
+    const reason = await this.open(frame);
     if (typeof reason !== 'string') {
       this.stats.framesDecrypted++;
       return { ok: true, plaintext: reason };
@@ -126,7 +144,7 @@ export class CallFrameCrypto {
     this.sendKey.wipe();
     this.sendEpoch++;
     this.sendBaseKey = next;
-    this.sendKey = new SFrameKey(this.suite, this.kid(this.sendEpoch, this.localSender), next);
+    this.sendKey = this.frameKey(this.sendEpoch, this.localSender, next);
     this.sendCtr = 0;
   }
 
@@ -149,12 +167,16 @@ export class CallFrameCrypto {
     return (BigInt(epoch) << 1n) | BigInt(sender);
   }
 
+  private frameKey(epoch: number, sender: 0 | 1, baseKey: Uint8Array): SFrameKey {
+    return new SFrameKey(this.suite, this.kid(epoch, sender), baseKey, this.subtle);
+  }
+
   private receiveEpoch(epoch: number, baseKey: Uint8Array): ReceiveEpoch {
-    return { epoch, baseKey, key: new SFrameKey(this.suite, this.kid(epoch, this.remoteSender), baseKey), window: new ReplayWindow() };
+    return { epoch, baseKey, key: this.frameKey(epoch, this.remoteSender, baseKey), window: new ReplayWindow() };
   }
 
   /** The plaintext, or why the frame is dropped. */
-  private open(frame: Uint8Array): Uint8Array | DropReason {
+  private async open(frame: Uint8Array<ArrayBuffer>): Promise<Uint8Array | DropReason> {
     if (this.destroyed) return 'unknown-key';
     if (!(frame instanceof Uint8Array)) return 'malformed';
     try {
@@ -166,13 +188,22 @@ export class CallFrameCrypto {
       if (header.ctr > MAX_CTR) return 'malformed';
       const ctr = Number(header.ctr);
       if (!entry.window.check(ctr)) return 'replay';
-      const plaintext = entry.key.decrypt(header, NO_METADATA, frame);
+      const plaintext = await entry.key.decrypt(header, NO_METADATA, frame);
+      // Other frames moved on while this one was opened: its epoch may be gone, or a copy of it
+      // may have been accepted first.
+      if (this.destroyed || !this.isKept(entry)) return 'unknown-key';
+      if (!entry.window.check(ctr)) return 'replay';
       entry.window.accept(ctr);
       this.onAuthentic(entry);
       return plaintext;
     } catch (error) {
       return error instanceof SFrameError ? error.code : 'malformed';
     }
+  }
+
+  /** Whether a receive epoch is still one this protector holds keys for. */
+  private isKept(entry: ReceiveEpoch): boolean {
+    return entry === this.current || entry === this.previous || this.pending.get(entry.epoch) === entry;
   }
 
   /** Keys for a received epoch: current, previous (during its grace), or derived a few ahead. */

@@ -19,6 +19,7 @@ import {
   sframeKeyLabel,
   sframeSaltLabel,
   sframeSecret,
+  type SubtleAesGcm,
 } from './sframe';
 
 const hex = hexToBytes;
@@ -139,24 +140,33 @@ describe('SFrame encryption (RFC 9605 C.3)', () => {
     expect(bytesToHex(concatBytes(encodeHeader(kid, ctr), hex(v.metadata)))).toBe(v.aad);
   });
 
-  it.each(sframeVectors.sframe)('$cipher_suite_name: encrypt and decrypt', (v) => {
-    const context = new SFrameContext(cipherSuite(v.cipher_suite).id);
+});
+
+// The frame path on both AEADs: @noble/ciphers, and WebCrypto (Node's crypto.subtle) for AES-GCM.
+const BACKENDS: [string, SubtleAesGcm | undefined][] = [
+  ['@noble/ciphers', undefined],
+  ['WebCrypto', globalThis.crypto.subtle],
+];
+
+describe.each(BACKENDS)('SFrame frames with %s (RFC 9605 C.3)', (_backend, subtle) => {
+  it.each(sframeVectors.sframe)('$cipher_suite_name: encrypt and decrypt', async (v) => {
+    const context = new SFrameContext(cipherSuite(v.cipher_suite).id, subtle);
     const kid = BigInt(v.kid);
     context.addKey(kid, hex(v.base_key));
-    const ct = context.encrypt(BigInt(v.ctr), kid, hex(v.metadata), hex(v.pt));
+    const ct = await context.encrypt(BigInt(v.ctr), kid, hex(v.metadata), hex(v.pt));
     expect(bytesToHex(ct)).toBe(v.ct);
-    const opened = context.decrypt(hex(v.metadata), hex(v.ct));
+    const opened = await context.decrypt(hex(v.metadata), hex(v.ct));
     expect(opened).toEqual({ kid, ctr: BigInt(v.ctr), plaintext: hex(v.pt) });
     // The cached key state serves any number of frames.
-    expect(bytesToHex(context.encrypt(BigInt(v.ctr), kid, hex(v.metadata), hex(v.pt)))).toBe(v.ct);
+    expect(bytesToHex(await context.encrypt(BigInt(v.ctr), kid, hex(v.metadata), hex(v.pt)))).toBe(v.ct);
   });
 
-  it.each(sframeVectors.sframe)('$cipher_suite_name: rejects tampering', (v) => {
-    const context = new SFrameContext(cipherSuite(v.cipher_suite).id);
+  it.each(sframeVectors.sframe)('$cipher_suite_name: rejects tampering', async (v) => {
+    const context = new SFrameContext(cipherSuite(v.cipher_suite).id, subtle);
     context.addKey(BigInt(v.kid), hex(v.base_key));
-    const code = (fn: () => unknown): string | undefined => {
+    const code = async (operation: () => Promise<unknown>): Promise<string | undefined> => {
       try {
-        fn();
+        await operation();
       } catch (error) {
         return error instanceof SFrameError ? error.code : 'other';
       }
@@ -166,29 +176,58 @@ describe('SFrame encryption (RFC 9605 C.3)', () => {
     for (const index of [0, 3, 5, ct.length - 1]) {
       const tampered = ct.slice();
       tampered[index] = (tampered[index] as number) ^ 0x40;
-      expect(code(() => context.decrypt(hex(v.metadata), tampered)), `byte ${index}`).not.toBeUndefined();
+      expect(await code(() => context.decrypt(hex(v.metadata), tampered)), `byte ${index}`).not.toBeUndefined();
     }
-    expect(code(() => context.decrypt(hex('00'), ct))).toBe('auth');
-    expect(code(() => context.decrypt(hex(v.metadata), ct.subarray(0, 8)))).toBe('malformed');
-    expect(code(() => context.decrypt(hex(v.metadata), encodeHeader(7n, 1n)))).toBe('unknown-key');
+    expect(await code(() => context.decrypt(hex('00'), ct))).toBe('auth');
+    expect(await code(() => context.decrypt(hex(v.metadata), ct.slice(0, 8)))).toBe('malformed');
+    expect(await code(() => context.decrypt(hex(v.metadata), encodeHeader(7n, 1n)))).toBe('unknown-key');
   });
 
-  it('handles empty plaintexts and 64-bit KID/CTR values', () => {
+  it('handles empty plaintexts and 64-bit KID/CTR values', async () => {
     for (const suite of [1, 2, 3, 4, 5] as const) {
-      const context = new SFrameContext(suite);
+      const context = new SFrameContext(suite, subtle);
       const kid = (1n << 64n) - 1n;
       context.addKey(kid, new Uint8Array(16).fill(9));
-      const frame = context.encrypt(kid - 1n, kid, new Uint8Array(0), new Uint8Array(0));
+      const frame = await context.encrypt(kid - 1n, kid, new Uint8Array(0), new Uint8Array(0));
       expect(frame).toHaveLength(17 + CIPHER_SUITES[suite].Nt);
-      expect(context.decrypt(new Uint8Array(0), frame).plaintext).toEqual(new Uint8Array(0));
+      expect((await context.decrypt(new Uint8Array(0), frame)).plaintext).toEqual(new Uint8Array(0));
     }
   });
 
-  it('wipes keys it is done with', () => {
-    const context = new SFrameContext();
+  it('wipes keys it is done with', async () => {
+    const context = new SFrameContext(4, subtle);
     context.addKey(1n, new Uint8Array(16));
-    const frame = context.encrypt(0n, 1n, new Uint8Array(0), new Uint8Array(4));
+    const frame = await context.encrypt(0n, 1n, new Uint8Array(0), new Uint8Array(4));
     context.removeKey(1n);
-    expect(() => context.decrypt(new Uint8Array(0), frame)).toThrow(/no SFrame key for KID 1/);
+    await expect(context.decrypt(new Uint8Array(0), frame)).rejects.toThrow(/no SFrame key for KID 1/);
+  });
+});
+
+describe('WebCrypto AES-GCM against @noble/ciphers, byte for byte', () => {
+  // Frame sizes around AES blocks and the ones a call carries: Opus (~80 B), VP8 delta (~5 KB) and
+  // key frames (~60 KB).
+  const sizes = [0, 1, 15, 16, 17, 80, 255, 1200, 5000, 16_384, 60_000, 70_001];
+  const pseudoRandom = (length: number, seed: number): Uint8Array<ArrayBuffer> => {
+    let state = seed;
+    return Uint8Array.from({ length }, () => (state = (state * 1103515245 + 12345) & 0x7fffffff) >>> 23);
+  };
+
+  it.each([4, 5] as const)('suite %i: same frames, each opens the other’s', async (suite) => {
+    const noble = new SFrameContext(suite);
+    const webCrypto = new SFrameContext(suite, globalThis.crypto.subtle);
+    for (const [i, size] of sizes.entries()) {
+      const kid = BigInt(i * 1000);
+      const baseKey = pseudoRandom(32, i + 1);
+      noble.addKey(kid, baseKey);
+      webCrypto.addKey(kid, baseKey);
+      const plaintext = pseudoRandom(size, 7 * i + 3);
+      const metadata = i % 3 === 0 ? pseudoRandom(i, 11) : new Uint8Array(0);
+      const ctr = BigInt(i) ** 5n;
+      const fromNoble = await noble.encrypt(ctr, kid, metadata, plaintext);
+      const fromWebCrypto = await webCrypto.encrypt(ctr, kid, metadata, plaintext);
+      expect(bytesToHex(fromWebCrypto), `${size} bytes`).toBe(bytesToHex(fromNoble));
+      expect((await webCrypto.decrypt(metadata, fromNoble)).plaintext).toEqual(plaintext);
+      expect((await noble.decrypt(metadata, fromWebCrypto)).plaintext).toEqual(plaintext);
+    }
   });
 });

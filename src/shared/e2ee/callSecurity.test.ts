@@ -112,8 +112,8 @@ describe('CallSecurity', () => {
     const aliceFrames = new CallFrameCrypto(aliceKeys as FrameKeysMessage);
     const bobFrames = new CallFrameCrypto(bobKeys as FrameKeysMessage);
     const audio = Uint8Array.of(1, 2, 3, 4);
-    expect(bobFrames.decrypt(aliceFrames.encrypt(audio))).toEqual({ ok: true, plaintext: audio });
-    expect(aliceFrames.decrypt(bobFrames.encrypt(audio))).toEqual({ ok: true, plaintext: audio });
+    expect(await bobFrames.decrypt(await aliceFrames.encrypt(audio))).toEqual({ ok: true, plaintext: audio });
+    expect(await aliceFrames.decrypt(await bobFrames.encrypt(audio))).toEqual({ ok: true, plaintext: audio });
 
     // No step carries key material.
     const everything = JSON.stringify([first, second, third, done]);
