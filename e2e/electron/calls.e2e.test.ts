@@ -11,7 +11,7 @@ import { _electron as electron, type ElectronApplication, type Page } from 'play
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../app/server';
 import { testbedJanus } from '../support/janus';
-import { findElectronBinary } from './electronBinary';
+import { findElectronBinary } from '../../scripts/electron-binary';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const binary = findElectronBinary();
