@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ELECTRON_PACKAGE = fileURLToPath(new URL('../../node_modules/electron', import.meta.url));
+const ELECTRON_PACKAGE = fileURLToPath(new URL('../node_modules/electron', import.meta.url));
 
 /** The executable's path inside an Electron distribution folder, per platform (Electron's install.js). */
 function defaultExecutable(): string {
