@@ -6,7 +6,8 @@
 // and a TransformStream keeps each stream's frames in order.
 import { FrameKeysMessage } from '../../shared/bridge';
 import { CallFrameCrypto } from '../../shared/crypto/frameCrypto';
-import { WorkerRequest, type FrameOperation, type WorkerCounters } from './frameCryptoMessages';
+import { TransformOptions, WorkerRequest, type FrameOperation, type WorkerCounters } from './frameCryptoMessages';
+import { TransformTimes, type MediaKind } from './transformTimes';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -15,9 +16,8 @@ type EncodedFrame = RTCEncodedAudioFrame | RTCEncodedVideoFrame;
 let frameCrypto: CallFrameCrypto | null = null;
 /** Frames that arrived before the handshake delivered keys. */
 const waitingForKeys = { encrypt: 0, decrypt: 0 };
-/** Time spent in the transform per frame kind, for the latency benchmark (microseconds). */
-const transformMicros: Record<FrameOperation, number[]> = { encrypt: [], decrypt: [] };
-const MAX_TIMINGS = 2000;
+/** Time each frame spends in its transform, from arrival to hand-over. */
+const times = new TransformTimes();
 
 function counters(): WorkerCounters {
   const c = frameCrypto?.counters;
@@ -27,6 +27,8 @@ function counters(): WorkerCounters {
     decrypted: c?.framesDecrypted ?? 0,
     dropped: { ...(c?.dropped ?? {}), 'no-key-yet': waitingForKeys.encrypt + waitingForKeys.decrypt },
     epoch: frameCrypto?.epoch ?? 0,
+    times: times.report(),
+    coarseTimer: !self.crossOriginIsolated,
   };
 }
 
@@ -36,7 +38,12 @@ function asArrayBuffer(bytes: Uint8Array): ArrayBuffer {
     : (bytes.slice().buffer as ArrayBuffer);
 }
 
-async function transformFrame(operation: FrameOperation, frame: EncodedFrame, controller: TransformStreamDefaultController<EncodedFrame>): Promise<void> {
+async function transformFrame(
+  operation: FrameOperation,
+  kind: MediaKind,
+  frame: EncodedFrame,
+  controller: TransformStreamDefaultController<EncodedFrame>,
+): Promise<void> {
   const protector = frameCrypto;
   if (!protector) {
     waitingForKeys[operation] += 1;
@@ -51,14 +58,13 @@ async function transformFrame(operation: FrameOperation, frame: EncodedFrame, co
     if (!result.ok) return;
     frame.data = asArrayBuffer(result.plaintext);
   }
-  const timings = transformMicros[operation];
-  if (timings.length < MAX_TIMINGS) timings.push((performance.now() - started) * 1000);
+  times.record(operation, kind, (performance.now() - started) * 1000);
   controller.enqueue(frame);
 }
 
-function pipe(operation: FrameOperation, readable: ReadableStream<EncodedFrame>, writable: WritableStream<EncodedFrame>): void {
+function pipe({ operation, kind }: TransformOptions, readable: ReadableStream<EncodedFrame>, writable: WritableStream<EncodedFrame>): void {
   readable
-    .pipeThrough(new TransformStream<EncodedFrame, EncodedFrame>({ transform: (frame, controller) => transformFrame(operation, frame, controller) }))
+    .pipeThrough(new TransformStream<EncodedFrame, EncodedFrame>({ transform: (frame, controller) => transformFrame(operation, kind, frame, controller) }))
     .pipeTo(writable)
     .catch((error: unknown) => self.postMessage({ type: 'error', message: `frame pipeline stopped: ${String(error)}` }));
 }
@@ -86,9 +92,9 @@ function acceptKeys(port: MessagePort): void {
 // Modern path: RTCRtpScriptTransform raises this event once per sender/receiver.
 self.onrtctransform = (event: RTCTransformEvent) => {
   const transformer = event.transformer;
-  const operation = (transformer.options as { operation?: unknown } | undefined)?.operation;
-  if (operation !== 'encrypt' && operation !== 'decrypt') return;
-  pipe(operation, transformer.readable as ReadableStream<EncodedFrame>, transformer.writable as WritableStream<EncodedFrame>);
+  const options = TransformOptions.safeParse(transformer.options);
+  if (!options.success) return;
+  pipe(options.data, transformer.readable as ReadableStream<EncodedFrame>, transformer.writable as WritableStream<EncodedFrame>);
 };
 
 self.onmessage = (event: MessageEvent<unknown>) => {
@@ -101,16 +107,13 @@ self.onmessage = (event: MessageEvent<unknown>) => {
       break;
     case 'streams':
       // Legacy path (createEncodedStreams): the page hands over the stream pair.
-      pipe(request.operation, request.readable as ReadableStream<EncodedFrame>, request.writable as WritableStream<EncodedFrame>);
+      pipe(request, request.readable as ReadableStream<EncodedFrame>, request.writable as WritableStream<EncodedFrame>);
       break;
     case 'rekey':
       frameCrypto?.rekey();
       break;
     case 'report':
       self.postMessage(counters());
-      break;
-    case 'timings':
-      self.postMessage({ type: 'timings', encrypt: transformMicros.encrypt.splice(0), decrypt: transformMicros.decrypt.splice(0) });
       break;
   }
 };

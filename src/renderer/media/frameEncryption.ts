@@ -2,7 +2,7 @@
 // where the browser has it and the legacy createEncodedStreams otherwise. Transforms must be in
 // place before negotiation: senders before createOffer, receivers right after the remote offer is
 // applied and before createAnswer.
-import type { WorkerEvent, WorkerRequest } from './frameCryptoMessages';
+import type { FrameOperation, WorkerEvent, WorkerRequest } from './frameCryptoMessages';
 import type { FrameCounters } from '../store/appStore';
 
 /** Rotate the send key (a new SFrame epoch) this often during a long call. */
@@ -27,8 +27,8 @@ export class FrameEncryption {
     this.worker.onmessage = (event: MessageEvent<WorkerEvent>) => {
       const message = event.data;
       if (message.type === 'counters') {
-        const { encrypted, decrypted, dropped, epoch } = message;
-        this.pendingReports.splice(0).forEach((resolve) => resolve({ encrypted, decrypted, dropped, epoch }));
+        const { encrypted, decrypted, dropped, epoch, times, coarseTimer } = message;
+        this.pendingReports.splice(0).forEach((resolve) => resolve({ encrypted, decrypted, dropped, epoch, times, coarseTimer }));
       } else if (message.type === 'error') onError(message.message);
     };
     this.worker.onerror = (event) => onError(`the encryption worker failed: ${event.message}`);
@@ -49,7 +49,7 @@ export class FrameEncryption {
     this.attach(receiver, 'decrypt');
   }
 
-  /** The worker's frame counters (frames encrypted, decrypted, dropped by reason). */
+  /** The worker's frame counters (frames encrypted, decrypted, dropped by reason) and time per frame. */
   counters(): Promise<FrameCounters> {
     return new Promise((resolve) => {
       this.pendingReports.push(resolve);
@@ -61,31 +61,19 @@ export class FrameEncryption {
     this.post({ type: 'rekey' });
   }
 
-  /** Per-frame transform times in microseconds since the last call (for the latency benchmark). */
-  timings(): Promise<{ encrypt: number[]; decrypt: number[] }> {
-    return new Promise((resolve) => {
-      const listener = (event: MessageEvent<WorkerEvent>) => {
-        if (event.data.type !== 'timings') return;
-        this.worker.removeEventListener('message', listener);
-        resolve({ encrypt: event.data.encrypt, decrypt: event.data.decrypt });
-      };
-      this.worker.addEventListener('message', listener);
-      this.post({ type: 'timings' });
-    });
-  }
-
   close(): void {
     clearInterval(this.rekeyTimer);
     this.worker.terminate();
   }
 
-  private attach(target: RTCRtpSender | RTCRtpReceiver, operation: 'encrypt' | 'decrypt'): void {
+  private attach(target: RTCRtpSender | RTCRtpReceiver, operation: FrameOperation): void {
+    const kind = target.track?.kind === 'video' ? 'video' : 'audio';
     if (!this.legacy) {
-      target.transform = new RTCRtpScriptTransform(this.worker, { operation });
+      target.transform = new RTCRtpScriptTransform(this.worker, { operation, kind });
       return;
     }
     const { readable, writable } = (target as LegacySender | LegacyReceiver).createEncodedStreams();
-    this.post({ type: 'streams', operation, readable, writable }, [readable, writable]);
+    this.post({ type: 'streams', operation, kind, readable, writable }, [readable, writable]);
   }
 
   private post(message: WorkerRequest, transfer: Transferable[] = []): void {

@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import type { E2eeStatus, IdentityInfo, PeerTrust } from '../../shared/bridge';
 import type { EndReason } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
+import type { TransformTimesReport } from '../media/transformTimes';
 import type { ConnectionStatus } from '../signaling/serverConnection';
 
 export type CallPhase =
@@ -20,6 +21,10 @@ export interface FrameCounters {
   decrypted: number;
   dropped: Record<string, number>;
   epoch: number;
+  /** Time per frame in the encrypt and decrypt transforms, by media kind, over the most recent frames. */
+  times: TransformTimesReport;
+  /** The times are rounded to the browser's coarse clock (100 µs in Chromium). */
+  coarseTimer: boolean;
 }
 
 export interface CallStatsView {

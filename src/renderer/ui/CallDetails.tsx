@@ -1,6 +1,14 @@
+import type { TimePercentiles } from '../media/transformTimes';
 import type { CallView } from '../store/appStore';
 
 const number = (value: number | null, digits = 0, unit = '') => (value === null ? '—' : `${value.toFixed(digits)}${unit}`);
+
+const micros = (value: number) => (value < 100 ? `${value.toFixed(1)} µs` : `${(value / 1000).toFixed(2)} ms`);
+const percentiles = (times: TimePercentiles | null) => (times === null ? '—' : `p50 ${micros(times.p50Micros)} · p99 ${micros(times.p99Micros)}`);
+const OPERATIONS = [
+  ['encrypt', 'Encrypt time per frame'],
+  ['decrypt', 'Decrypt time per frame'],
+] as const;
 
 /** Call details: media quality from WebRTC stats and the E2EE frame counters. */
 export function CallDetails({ call }: { call: CallView }) {
@@ -38,7 +46,18 @@ export function CallDetails({ call }: { call: CallView }) {
                 <dd aria-label={`Frames dropped: ${reason}`}>{count}</dd>
               </div>
             ))}
+            {OPERATIONS.flatMap(([operation, name]) =>
+              (['audio', 'video'] as const).map((kind) => (
+                <div key={`${operation}-${kind}`} className="row">
+                  <dt>
+                    {name} ({kind})
+                  </dt>
+                  <dd aria-label={`${name}, ${kind}`}>{percentiles(counters.times[operation][kind])}</dd>
+                </div>
+              )),
+            )}
           </dl>
+          {counters.coarseTimer && <p className="hint">Times are rounded to the browser’s 0.1 ms clock: this page is not cross-origin isolated.</p>}
         </>
       )}
     </section>
