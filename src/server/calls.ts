@@ -19,6 +19,17 @@ export type CallRoom = Pick<
   'id' | 'e2ee' | 'onEvent' | 'publish' | 'subscribe' | 'startSubscription' | 'trickle' | 'destroy'
 >;
 
+/** A call as one of its parties may see it (recording asks this before it records anything). */
+export interface ParticipantCall {
+  readonly id: CallId;
+  readonly state: CallState;
+  readonly parties: Readonly<Record<Party, Account>>;
+  /** The media room, once the call is accepted. */
+  readonly roomId: string | null;
+  /** Whether the room is end-to-end encrypted; null before it exists. */
+  readonly e2ee: boolean | null;
+}
+
 export interface RoomFactory {
   createRoom(opts: { e2ee: boolean; video: boolean }): Promise<CallRoom>;
 }
@@ -103,6 +114,13 @@ export class CallService {
 
   activeCallId(handle: string): CallId | null {
     return this.callOf.get(handle)?.id ?? null;
+  }
+
+  /** The call `callId`, if `handle` is one of its parties. */
+  participantCall(handle: string, callId: CallId): ParticipantCall | null {
+    const call = this.calls.get(callId);
+    if (!call || this.callOf.get(handle) !== call) return null;
+    return { id: call.id, state: call.state, parties: call.parties, roomId: call.room?.id ?? null, e2ee: call.room?.e2ee ?? null };
   }
 
   get liveCalls(): number {

@@ -11,6 +11,7 @@ import type { Account, AccountStore } from './accounts';
 import { CallError, CallService, type RoomFactory } from './calls';
 import type { Logger } from './log';
 import { Presence } from './presence';
+import type { CaptureRequest } from './recording/callCapture';
 import { fromBase64Url, toBase64Url } from '../shared/encoding';
 import {
   MAX_MESSAGE_BYTES,
@@ -33,6 +34,29 @@ export interface SignalingOptions {
   loginTimeoutMs?: number;
   /** WebSocket ping interval; a connection that misses two pongs is dropped. */
   heartbeatMs?: number;
+  /** Recording and transcription (recording/callCapture.ts); without it they are refused. */
+  capture?: CaptureRequests;
+}
+
+/** What signaling needs from the recording service. */
+export interface CaptureRequests {
+  /** Answers one request, or throws CallError. */
+  handle(from: Account, message: CaptureRequest): Promise<ServerMessageBody>;
+  /** A user logged in: resend what they need to know about their call's capture. */
+  sessionStarted(handle: string): void;
+}
+
+const CAPTURE_REQUESTS: ReadonlySet<ClientMessage['type']> = new Set<CaptureRequest['type']>([
+  'recording.start',
+  'recording.stop',
+  'transcription.start',
+  'transcription.stop',
+  'recordings.list',
+  'recording.link',
+]);
+
+function isCaptureRequest(message: ClientMessage): message is CaptureRequest {
+  return CAPTURE_REQUESTS.has(message.type);
 }
 
 /** Close codes the server uses (4000–4999 are the application's). */
@@ -116,11 +140,7 @@ export class SignalingServer {
       {
         accounts: options.accounts,
         rooms: options.rooms,
-        send: (handle, message) => {
-          const connection = this.online.get(handle);
-          connection?.send(message);
-          return connection !== undefined;
-        },
+        send: (handle, message) => this.sendTo(handle, message),
         isConnected: (handle) => this.online.has(handle),
         isDoNotDisturb: (handle) => this.presence.isDoNotDisturb(handle),
         presenceChanged: (handle) => this.presence.changed(handle),
@@ -146,6 +166,13 @@ export class SignalingServer {
   /** Takes over an HTTP upgrade request for the signaling path. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+  }
+
+  /** Delivers a message to a user's live connection; false when the user is not connected. */
+  sendTo(handle: string, message: ServerMessageBody): boolean {
+    const connection = this.online.get(handle);
+    connection?.send(message);
+    return connection !== undefined;
   }
 
   /** The media server went away: calls that use it end. */
@@ -196,6 +223,11 @@ export class SignalingServer {
     if (message.type === 'login' || message.type === 'register') return this.login(connection, message);
     const account = connection.account;
     if (!account) return connection.error('not-authenticated', 'log in first', message.id);
+    if (isCaptureRequest(message)) {
+      const capture = this.options.capture;
+      if (!capture) return connection.error('unavailable', 'this server does not record or transcribe calls', message.id);
+      return connection.send({ ...(await capture.handle(account, message)), ...re(message) });
+    }
     switch (message.type) {
       case 'lookup': {
         const found = this.options.accounts.byHandle(message.handle);
@@ -248,6 +280,7 @@ export class SignalingServer {
       publicKey: account.publicKey,
       activeCallId: this.calls.activeCallId(account.handle),
     });
+    this.options.capture?.sessionStarted(account.handle);
     this.presence.changed(account.handle);
   }
 

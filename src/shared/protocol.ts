@@ -88,9 +88,51 @@ export const ErrorCode = z.enum([
   'not-allowed', // the request is not valid for this user or call state
   'rate-limited',
   'media-failed',
+  'end-to-end-encrypted', // refused because the call is end-to-end encrypted (recording, transcription)
+  'unavailable', // the server cannot do it now (not set up, engine missing, disk full)
+  'no-such-recording', // no recording with that id that this user took part in
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
+
+// ---- recording and transcription (calls that are not end-to-end encrypted) ---------------------
+
+export const CaptureKind = z.enum(['recording', 'transcription']);
+export type CaptureKind = z.infer<typeof CaptureKind>;
+
+export const RecordingId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'a recording id is 16 random bytes of base64url');
+export type RecordingId = z.infer<typeof RecordingId>;
+
+/** The files a recording can have: each speaker's audio, both mixed, and the transcript. */
+export const RecordingFile = z.enum(['mixed.wav', 'caller.wav', 'callee.wav', 'transcript.txt', 'transcript.json']);
+export type RecordingFile = z.infer<typeof RecordingFile>;
+
+/** One stretch of one speaker's speech, in ms from the start of the recording. */
+export const TranscriptSegment = z.object({
+  speaker: Handle,
+  role: CallRole,
+  startMs: z.number().int().nonnegative(),
+  endMs: z.number().int().nonnegative(),
+  text: z.string().max(4000),
+});
+export type TranscriptSegment = z.infer<typeof TranscriptSegment>;
+
+export const RecordingSummary = z.object({
+  id: RecordingId,
+  callId: CallId,
+  /** When the recording started, in ms since the epoch. */
+  createdAt: z.number().int().nonnegative(),
+  durationMs: z.number().int().nonnegative(),
+  participants: z.object({ caller: Handle, callee: Handle }),
+  status: z.enum(['processing', 'ready', 'failed']),
+  /** What went wrong, for a failed recording or one whose transcript could not be made. */
+  problem: z.string().max(500).nullable(),
+  files: z.array(RecordingFile).max(RecordingFile.options.length),
+});
+export type RecordingSummary = z.infer<typeof RecordingSummary>;
+
+/** The most recordings one `recordings.list.result` carries (the newest first; it fits one message). */
+export const MAX_LISTED_RECORDINGS = 100;
 
 // ---- client → server -------------------------------------------------------------------------
 
@@ -140,6 +182,15 @@ export const ClientMessage = z.discriminatedUnion('type', [
   }),
   /** Relays one end-to-end handshake message to the peer, unread. */
   z.object({ ...clientBase, type: z.literal('e2ee.handshake'), callId: CallId, seq: z.number().int().min(0).max(7), payload: Opaque }),
+  /** Starts or stops recording / transcribing the call (refused when it is end-to-end encrypted). */
+  z.object({ ...clientBase, type: z.literal('recording.start'), callId: CallId }),
+  z.object({ ...clientBase, type: z.literal('recording.stop'), callId: CallId }),
+  z.object({ ...clientBase, type: z.literal('transcription.start'), callId: CallId }),
+  z.object({ ...clientBase, type: z.literal('transcription.stop'), callId: CallId }),
+  /** The recordings of calls this user took part in: answered with `recordings.list.result`. */
+  z.object({ ...clientBase, type: z.literal('recordings.list') }),
+  /** A short-lived download address for one file of a recording: answered with `recording.link.result`. */
+  z.object({ ...clientBase, type: z.literal('recording.link'), recordingId: RecordingId, file: RecordingFile }),
   z.object({ ...clientBase, type: z.literal('ping') }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
@@ -191,6 +242,27 @@ export const ServerMessage = z.discriminatedUnion('type', [
   /** The peer's media is published: answer this offer to receive it. */
   z.object({ ...serverBase, type: z.literal('media.subscribe-offer'), callId: CallId, jsep: Jsep }),
   z.object({ ...serverBase, type: z.literal('e2ee.handshake'), callId: CallId, seq: z.number().int().min(0).max(7), payload: Opaque }),
+  /**
+   * To both parties whenever either changes it: whether the call is being recorded and transcribed
+   * now, and who made the last change.
+   */
+  z.object({ ...serverBase, type: z.literal('call.capture'), callId: CallId, recording: z.boolean(), transcribing: z.boolean(), by: Handle }),
+  /** To both parties: one transcribed stretch of speech, as soon as it is ready. */
+  z.object({ ...serverBase, type: z.literal('transcript.segment'), callId: CallId, recordingId: RecordingId, ...TranscriptSegment.shape }),
+  /** To both parties: a recording (or transcript) is processed and can be downloaded. */
+  z.object({ ...serverBase, type: z.literal('recording.ready'), callId: CallId, recording: RecordingSummary }),
+  /** To both parties: recording or transcription failed; the call goes on. */
+  z.object({ ...serverBase, type: z.literal('capture.failed'), callId: CallId, kind: CaptureKind, message: z.string().max(500) }),
+  z.object({ ...serverBase, type: z.literal('recordings.list.result'), recordings: z.array(RecordingSummary).max(MAX_LISTED_RECORDINGS) }),
+  z.object({
+    ...serverBase,
+    type: z.literal('recording.link.result'),
+    recordingId: RecordingId,
+    file: RecordingFile,
+    /** Server-relative, e.g. `/api/recordings/<id>/mixed.wav?token=…`; valid until `expiresAt`. */
+    path: z.string().regex(/^\/api\/recordings\/[A-Za-z0-9_-]{22}\/[a-z.]{1,20}\?token=[A-Za-z0-9_-]{43}$/),
+    expiresAt: z.number().int().nonnegative(),
+  }),
   z.object({ ...serverBase, type: z.literal('pong') }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
