@@ -15,6 +15,12 @@ describe('server configuration', () => {
     expect(fromFlags.ringTimeoutSeconds).toBe(5);
   });
 
+  it('reads Janus’s recordings folder from --recordings-dir or JANUS_RECORDINGS_DIR; without it there is none', () => {
+    expect(loadConfig([], janusEnv).janus.recordingsDir).toBeUndefined();
+    expect(loadConfig([], { ...janusEnv, JANUS_RECORDINGS_DIR: '/srv/janus/rec' }).janus.recordingsDir).toBe('/srv/janus/rec');
+    expect(loadConfig(['--recordings-dir', '/var/rec'], { ...janusEnv, JANUS_RECORDINGS_DIR: '/srv/janus/rec' }).janus.recordingsDir).toBe('/var/rec');
+  });
+
   it('names every bad value', () => {
     expect(() => loadConfig(['--port', 'abc'], {})).toThrow(/port[\s\S]*janus\.url[\s\S]*janus\.apiSecret/);
   });

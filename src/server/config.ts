@@ -17,6 +17,8 @@ export const ServerConfig = z.object({
     url: z.url({ protocol: /^wss?$/, error: 'the Janus address must be a ws:// URL (e.g. ws://10.0.0.2:8188)' }),
     apiSecret: z.string().min(8, 'the Janus api_secret is required (JANUS_API_SECRET)'),
     adminKey: z.string().min(8, 'the VideoRoom admin_key is required (JANUS_ADMIN_KEY)'),
+    /** Where Janus writes recordings (its rooms' rec_dir), readable here; unset: no recording. */
+    recordingsDir: z.string().min(1).optional(),
   }),
   ringTimeoutSeconds: Seconds,
   connectTimeoutSeconds: Seconds,
@@ -35,6 +37,8 @@ export const CONFIG_HELP = `softphone server
   --janus-url URL             Janus WebSocket API (JANUS_WS_URL)
   --janus-api-secret SECRET   Janus api_secret (JANUS_API_SECRET)
   --janus-admin-key KEY       VideoRoom admin_key (JANUS_ADMIN_KEY)
+  --recordings-dir DIR        Janus's recordings folder on this machine (JANUS_RECORDINGS_DIR);
+                              without it calls cannot be recorded or transcribed
   --ring-timeout SECONDS      unanswered calls end after this (default 45)
   --connect-timeout SECONDS   accepted calls whose media does not flow end after this (default 30)
   --reconnect-grace SECONDS   a call survives a lost connection this long (default 10)
@@ -53,6 +57,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
       'janus-url': { type: 'string' },
       'janus-api-secret': { type: 'string' },
       'janus-admin-key': { type: 'string' },
+      'recordings-dir': { type: 'string' },
       'ring-timeout': { type: 'string' },
       'connect-timeout': { type: 'string' },
       'reconnect-grace': { type: 'string' },
@@ -68,6 +73,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
       url: values['janus-url'] ?? env.JANUS_WS_URL ?? '',
       apiSecret: values['janus-api-secret'] ?? env.JANUS_API_SECRET ?? '',
       adminKey: values['janus-admin-key'] ?? env.JANUS_ADMIN_KEY ?? '',
+      recordingsDir: optionalPath(values['recordings-dir'] ?? env.JANUS_RECORDINGS_DIR),
     },
     ringTimeoutSeconds: values['ring-timeout'] ?? 45,
     connectTimeoutSeconds: values['connect-timeout'] ?? 30,
@@ -79,4 +85,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     throw new Error(`invalid server configuration:\n${lines.join('\n')}`);
   }
   return result.data;
+}
+
+function optionalPath(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : path.resolve(value);
 }

@@ -1,14 +1,16 @@
 // Keeps the server connected to Janus: connects at start, and when the connection drops, ends the
 // calls that used it and reconnects with backoff. While Janus is away, new calls fail at once with
 // a clear reason instead of hanging.
-import type { CallRoom, RoomFactory } from './calls';
-import { JanusGateway } from './janus/gateway';
+import type { RoomFactory } from './calls';
+import { JanusGateway, type MediaRoom } from './janus/gateway';
 import type { Logger } from './log';
 
 export interface MediaServerOptions {
   url: string;
   apiSecret: string;
   adminKey: string;
+  /** Janus's folder for recordings of calls that are not E2EE; without it nothing is recorded. */
+  recordingsDir?: string | undefined;
   log: Logger;
 }
 
@@ -44,7 +46,7 @@ export class MediaServer implements RoomFactory {
     }
   }
 
-  async createRoom(opts: { e2ee: boolean; video: boolean }): Promise<CallRoom> {
+  async createRoom(opts: { e2ee: boolean; video: boolean }): Promise<MediaRoom> {
     if (!this.gateway) throw new Error('the media server (Janus) is unavailable');
     return this.gateway.createRoom(opts);
   }
@@ -58,8 +60,8 @@ export class MediaServer implements RoomFactory {
   }
 
   private async connect(): Promise<void> {
-    const { url, apiSecret, adminKey, log } = this.options;
-    const gateway = await JanusGateway.connect({ url, apiSecret, adminKey, log });
+    const { url, apiSecret, adminKey, recordingsDir, log } = this.options;
+    const gateway = await JanusGateway.connect({ url, apiSecret, adminKey, log, ...(recordingsDir !== undefined ? { recordingsDir } : {}) });
     if (this.closed) {
       await gateway.close();
       return;

@@ -6,6 +6,7 @@ import { AccountStore } from './accounts';
 import type { ServerConfig } from './config';
 import type { Logger } from './log';
 import { MediaServer } from './mediaServer';
+import { createCallCapture } from './recording/setup';
 import { SignalingServer } from './signaling';
 import { createWebHandler } from './web';
 
@@ -19,9 +20,19 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
   const accounts = new AccountStore(path.join(config.dataDir, 'accounts.db'));
   const media = new MediaServer({ ...config.janus, log });
+  // Rooms come through the recording service, which closes a call's take before its room goes.
+  const capture = createCallCapture({
+    dataDir: config.dataDir,
+    janusRecordingsDir: config.janus.recordingsDir,
+    media,
+    calls: () => signaling.callService,
+    send: (handle, message) => signaling.sendTo(handle, message),
+    log,
+  });
   const signaling = new SignalingServer({
     accounts,
-    rooms: media,
+    rooms: capture.service,
+    capture: capture.service,
     log,
     ringTimeoutMs: config.ringTimeoutSeconds * 1000,
     connectTimeoutMs: config.connectTimeoutSeconds * 1000,
@@ -34,7 +45,9 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     webRoot: config.webRoot,
     health: () => ({ ok: true, janus: media.connected, connections: signaling.connectionCount, calls: signaling.callService.liveCalls }),
   });
-  const server = http.createServer(web);
+  const server = http.createServer((request, response) => {
+    if (!capture.downloads.handle(request, response)) web(request, response);
+  });
   server.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/ws') {
       socket.destroy();
@@ -56,6 +69,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       server.close();
       server.closeAllConnections();
       await signaling.close();
+      await capture.close();
       await media.close();
       accounts.close();
     },
