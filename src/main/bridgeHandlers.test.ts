@@ -80,6 +80,22 @@ describe('createBridgeHandlers', () => {
   });
 });
 
+describe('capture.authorize (the recording policy in main)', () => {
+  it('decides from the engine’s own view of the call, refusing while it is end-to-end encrypted', async () => {
+    const { handlers, security, event } = setup();
+    const request = { callId: CALL_ID, kind: 'recording' as const };
+    expect(await handlers['capture.authorize']([request], event)).toMatchObject({ allowed: false, refusal: 'no-call' });
+    vi.mocked(security.activeCall).mockReturnValue({ callId: CALL_ID, e2ee: 'active' });
+    expect(await handlers['capture.authorize']([request], event)).toEqual({
+      allowed: false,
+      refusal: 'end-to-end-encrypted',
+      message: 'Unavailable: this call is end-to-end encrypted',
+    });
+    vi.mocked(security.activeCall).mockReturnValue({ callId: CALL_ID, e2ee: 'off' });
+    expect(await handlers['capture.authorize']([{ callId: CALL_ID, kind: 'transcription' }], event)).toEqual({ allowed: true });
+  });
+});
+
 describe('callNeedsMedia', () => {
   it('is true from prepare to end, unless end-to-end encryption failed', () => {
     const security = { activeCall: vi.fn<CallSecurityEngine['activeCall']>(() => null) };

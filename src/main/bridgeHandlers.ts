@@ -2,6 +2,7 @@
 // everything about a call's security delegated to the call security engine
 // (src/shared/e2ee/callSecurity.ts), plus the call's frame-key port.
 import type { CallSecurity } from '../shared/e2ee/callSecurity';
+import { decideCapture } from '../shared/recordingPolicy';
 import type { IdentityVault } from './identityVault';
 import type { BridgeHandlers } from './ipc';
 import type { KeyPortRecipient, KeyPortRegistry } from './keyPorts';
@@ -36,6 +37,7 @@ export function createBridgeHandlers<P, E extends { sender: KeyPortRecipient<P> 
     'e2ee.begin': ([args]) => security.begin(args),
     'e2ee.receive': ([args]) => security.receive(args),
     'contacts.markVerified': ([{ handle, publicKey }]) => security.markVerified(handle, publicKey),
+    'capture.authorize': ([request]) => decideCapture(request, security.activeCall()),
     'call.end': ([{ callId }]) => {
       security.end(callId);
       keyPorts.close(callId);

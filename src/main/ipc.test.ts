@@ -35,6 +35,7 @@ function fakeHandlers(): BridgeHandlers<FakeEvent> {
     'e2ee.begin': vi.fn(() => ({ status: { state: 'handshaking' as const }, send: { seq: 0, payload: 'AAAA' } })),
     'e2ee.receive': vi.fn(() => ({ status: { state: 'handshaking' as const }, send: null })),
     'contacts.markVerified': vi.fn(() => 'verified' as const),
+    'capture.authorize': vi.fn(() => ({ allowed: true as const })),
     'call.end': vi.fn(() => null),
   };
 }

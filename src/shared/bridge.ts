@@ -8,6 +8,7 @@
 // per-call frame keys go straight to the renderer's encryption worker over a MessagePort.
 import { z } from 'zod';
 import { CallId, CallRole, E2eeDecision, Handle, Nonce, PublicKey, Signature } from './protocol';
+import { CaptureDecision, CaptureRequest } from './recordingPolicy';
 import { Settings, SettingsPatch } from './settings';
 
 export const IdentityInfo = z.object({
@@ -108,6 +109,12 @@ export const bridgeContract = {
   },
   /** Marks the peer's current key as verified after the users compared security codes. */
   'contacts.markVerified': { args: z.tuple([z.object({ handle: Handle, publicKey: PublicKey })]), result: PeerTrust },
+  /**
+   * The host's recording policy (shared/recordingPolicy.ts): may this device ask the server to
+   * record or transcribe the call? Refused while the call is, or may become, end-to-end encrypted.
+   * The renderer asks before every `recording.start` / `transcription.start` it sends.
+   */
+  'capture.authorize': { args: z.tuple([CaptureRequest]), result: CaptureDecision },
   /** The call is over on this device: forget its keys and revoke media permission. */
   'call.end': { args: z.tuple([z.object({ callId: CallId })]), result: z.null() },
 } as const;

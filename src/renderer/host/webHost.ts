@@ -9,6 +9,7 @@ import { CallSecurity, type TrustStore } from '../../shared/e2ee/callSecurity';
 import { fingerprint } from '../../shared/e2ee/securityCode';
 import { fromBase64Url, toBase64Url } from '../../shared/encoding';
 import { Handle, PublicKey, type CallId } from '../../shared/protocol';
+import { decideCapture } from '../../shared/recordingPolicy';
 import { DEFAULT_SETTINGS, readStoredSettings, SettingsPatch, type Settings } from '../../shared/settings';
 
 const KEYS = {
@@ -137,6 +138,7 @@ export function createWebHost(storage: Storage = window.localStorage): HostBridg
     'e2ee.begin': async (args) => security.begin(args),
     'e2ee.receive': async (args) => security.receive(args),
     'contacts.markVerified': ({ handle, publicKey: key }) => security.markVerified(handle, key),
+    'capture.authorize': async (request) => decideCapture(request, security.activeCall()),
     'call.end': async ({ callId }) => {
       security.end(callId);
       keyChannels.get(callId)?.port1.close();
