@@ -1,6 +1,7 @@
 // Boots the app for one host: reads identity and settings, runs first-run registration, keeps the
 // signaling connection, and owns the call controller. The UI reaches everything through this.
 import { CallController } from '../call/callController';
+import { CaptureController } from '../capture/captureController';
 import type { HostBridge } from '../host/bridge';
 import { ServerConnection } from '../signaling/serverConnection';
 import { getState, setState } from '../store/appStore';
@@ -11,12 +12,14 @@ import { SignalingError } from '../../shared/signalingClient';
 export class AppSession {
   readonly server: ServerConnection;
   readonly calls: CallController;
+  readonly capture: CaptureController;
   readonly sounds: Sounds;
 
   constructor(readonly host: HostBridge) {
     this.server = new ServerConnection(host);
     this.sounds = createSounds();
     this.calls = new CallController(host, this.server, this.sounds);
+    this.capture = new CaptureController(host, this.server);
     this.server.onStatus((connection) => setState({ connection }));
   }
 

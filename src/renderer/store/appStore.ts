@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import type { E2eeStatus, IdentityInfo, PeerTrust } from '../../shared/bridge';
 import type { EndReason } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
+import type { CaptureView, RecordingsView } from '../capture/captureView';
 import type { TransformTimesReport } from '../media/transformTimes';
 import type { ConnectionStatus } from '../signaling/serverConnection';
 
@@ -79,6 +80,9 @@ export interface AppState {
   lastEnded: EndedCallView | null;
   /** A transient message for the user (failed dial, refused request). */
   notice: string | null;
+  /** Recording and transcription of the current call, or of the last one until another starts. */
+  capture: CaptureView | null;
+  recordings: RecordingsView;
 }
 
 const initialState: AppState = {
@@ -90,6 +94,8 @@ const initialState: AppState = {
   call: null,
   lastEnded: null,
   notice: null,
+  capture: null,
+  recordings: { state: 'idle', items: [], problem: null },
 };
 
 export const useAppStore = create<AppState>(() => initialState);

@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { CallScreen } from './CallScreen';
+import { CaptureAfterCall } from './CaptureControls';
 import { Dialer } from './Dialer';
 import { EndedNotice } from './EndedNotice';
 import { FirstRun } from './FirstRun';
+import { RecordingsPanel } from './RecordingsPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { useApp } from '../store/appStore';
 
@@ -25,12 +27,18 @@ export function App() {
   const boot = useApp((s) => s.boot);
   const call = useApp((s) => s.call);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [recordingsOpen, setRecordingsOpen] = useState(false);
 
   return (
     <div className="app">
       <header>
         <h1>Softphone</h1>
         {boot.state === 'ready' && <ConnectionBadge />}
+        {boot.state === 'ready' && (
+          <button type="button" aria-expanded={recordingsOpen} onClick={() => setRecordingsOpen(!recordingsOpen)}>
+            Recordings
+          </button>
+        )}
         {boot.state !== 'loading' && (
           <button type="button" aria-expanded={settingsOpen} onClick={() => setSettingsOpen(!settingsOpen)}>
             Settings
@@ -48,9 +56,11 @@ export function App() {
         <main>
           {call ? <CallScreen call={call} /> : <Dialer />}
           <EndedNotice />
+          <CaptureAfterCall />
         </main>
       )}
       {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
+      {recordingsOpen && <RecordingsPanel onClose={() => setRecordingsOpen(false)} />}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { CallDetails } from './CallDetails';
+import { CaptureControls } from './CaptureControls';
 import { useSession } from './context';
 import { SecurityStatus } from './SecurityStatus';
 import { formatDuration } from './text';
@@ -88,6 +89,7 @@ export function CallScreen({ call }: { call: CallView }) {
         {status ?? (call.activeSince ? <Elapsed since={call.activeSince} /> : null)}
       </p>
       <SecurityStatus call={call} />
+      <CaptureControls call={call} />
       <RemoteMedia call={call} />
       <div className="actions">
         <button type="button" aria-pressed={call.muted} onClick={() => calls.toggleMute()} disabled={call.phase !== 'connecting' && call.phase !== 'active'}>
