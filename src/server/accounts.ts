@@ -1,5 +1,7 @@
 // Accounts: an Ed25519 identity public key and a unique handle, in an embedded SQLite database.
-// The server stores nothing else about a user: no call history, no contacts.
+// The server stores nothing else about a user: no call history, no contacts. The one exception is
+// a recording people choose to make of a standard call, indexed with its two participants
+// (recording/recordingStore.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
