@@ -79,6 +79,13 @@ export const E2eeStep = z.object({
 });
 export type E2eeStep = z.infer<typeof E2eeStep>;
 
+/** A passphrase for a new identity backup: long enough to resist guessing, short enough to type. */
+export const NewBackupPassphrase = z.string().min(10, 'choose a passphrase of at least 10 characters').max(1024, 'the passphrase is too long');
+/** The passphrase offered to open an identity backup. */
+export const BackupPassphrase = z.string().min(1, 'enter the passphrase the file was exported with').max(1024, 'the passphrase is too long');
+/** The text of an identity backup file (shared/identityBackup.ts); anything far larger is refused unread. */
+export const BackupFileText = z.string().min(1, 'the file is empty').max(16_384, 'the file is too large to be an identity file');
+
 const noArgs = z.tuple([]);
 
 export const bridgeContract = {
