@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_SETTINGS, type SettingsPatch } from '../shared/settings';
+import { DEFAULT_SETTINGS, type Settings, type SettingsPatch } from '../shared/settings';
 import { SETTINGS_FILE, SettingsStore } from './settingsStore';
 import { temporaryFolder } from './testing/fakeSecretStorage';
 
@@ -13,6 +13,21 @@ afterEach(() => folder.remove());
 
 const settingsPath = () => join(folder.dir, SETTINGS_FILE);
 const now = () => new Date('2025-06-01T12:00:00.000Z');
+
+/** A value other than the default for every field, and an invalid one. */
+const FIELDS: { [K in keyof Settings]: [changed: Settings[K], invalid: unknown] } = {
+  e2ee: [false, 'no'],
+  audioInputId: ['mic-2', 12],
+  audioOutputId: ['speaker-2', { id: 1 }],
+  videoInputId: ['camera-2', 'x'.repeat(300)],
+  audioProcessing: [false, null],
+  ringtone: ['pulse', 'siren'],
+  ringtoneVolume: [0.25, 2],
+  notifications: [false, 'off'],
+  startAtLogin: [true, 1],
+  serverUrl: ['wss://phone.example.org/ws', 'https://phone.example.org/ws'],
+};
+const fieldCases = Object.entries(FIELDS) as [keyof Settings, [unknown, unknown]][];
 
 describe('SettingsStore', () => {
   it('starts from the defaults without a problem when there is no file', async () => {
@@ -93,4 +108,40 @@ describe('SettingsStore', () => {
     await store.update({ ringtone: 'chime' });
     expect(await readFile(keptAt, 'utf8')).toBe(content);
   });
+
+  it.each(fieldCases)('saves %s and finds it again after a restart', async (field, [changed]) => {
+    const store = await SettingsStore.open({ dir: folder.dir });
+    await store.update({ [field]: changed });
+    const restarted = await SettingsStore.open({ dir: folder.dir });
+    expect(restarted.state()).toEqual({ settings: { ...DEFAULT_SETTINGS, [field]: changed }, problem: null });
+  });
+
+  it.each(fieldCases)('refuses an invalid %s without saving it', async (field, [, invalid]) => {
+    const store = await SettingsStore.open({ dir: folder.dir });
+    await expect(store.update({ [field]: invalid } as SettingsPatch)).rejects.toThrow();
+    expect(store.current()).toEqual(DEFAULT_SETTINGS);
+    await expect(readFile(settingsPath())).rejects.toThrow(/ENOENT/);
+  });
+
+  it.each(fieldCases)('keeps aside a stored file whose %s is invalid and starts from the defaults', async (field, [, invalid]) => {
+    const stored = JSON.stringify({ ...DEFAULT_SETTINGS, ...everyFieldChanged(), [field]: invalid });
+    await writeFile(settingsPath(), stored);
+    const store = await SettingsStore.open({ dir: folder.dir, now });
+
+    expect(store.current()).toEqual(DEFAULT_SETTINGS);
+    expect(store.state().problem).toMatch(/invalid values/);
+    expect(await readFile(`${settingsPath()}.unreadable-2025-06-01T12-00-00-000Z`, 'utf8')).toBe(stored);
+  });
+
+  it('resets to the defaults by saving them, server address included', async () => {
+    const store = await SettingsStore.open({ dir: folder.dir, fallbackServerUrl: 'ws://localhost:8080/ws' });
+    await store.update(everyFieldChanged());
+    expect(await store.update({ ...DEFAULT_SETTINGS })).toEqual({ ...DEFAULT_SETTINGS, serverUrl: 'ws://localhost:8080/ws' });
+    expect(JSON.parse(await readFile(settingsPath(), 'utf8'))).toEqual(DEFAULT_SETTINGS);
+  });
 });
+
+/** Every field changed from its default. */
+function everyFieldChanged(): Settings {
+  return Object.fromEntries(fieldCases.map(([field, [changed]]) => [field, changed])) as Settings;
+}

@@ -1,0 +1,61 @@
+// Every settings field: what it accepts, what it refuses, and how a stored file is read.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, readStoredSettings, RINGTONES, Settings, SettingsPatch } from './settings';
+
+type Case = [field: keyof Settings, accepted: unknown[], refused: unknown[]];
+
+const DEVICE_ID = 'e1b60bc7a7f2c1d9d4f5b3c2a1908f7e6d5c4b3a29180f7e6d5c4b3a2918f7e6';
+
+const cases: Case[] = [
+  ['e2ee', [true, false], ['yes', 1, null]],
+  ['audioInputId', [null, DEVICE_ID, 'x'], [42, 'x'.repeat(257), true]],
+  ['audioOutputId', [null, DEVICE_ID], [{}, 'x'.repeat(257)]],
+  ['videoInputId', [null, DEVICE_ID], [[], 'x'.repeat(257)]],
+  ['audioProcessing', [true, false], ['on', null]],
+  ['ringtone', [...RINGTONES], ['siren', '', null]],
+  ['ringtoneVolume', [0, 0.35, 1], [-0.1, 1.01, '0.5', null, Number.NaN]],
+  ['notifications', [true, false], [0, null]],
+  ['startAtLogin', [true, false], ['false', null]],
+  [
+    'serverUrl',
+    [null, 'ws://localhost:8080/ws', 'wss://phone.example.org/ws', 'wss://[::1]:8443/ws'],
+    ['http://phone.example.org', 'https://phone.example.org/ws', 'phone.example.org', '', `wss://${'a'.repeat(510)}.org`, 7],
+  ],
+];
+
+describe('settings fields', () => {
+  it('has a case for every field', () => {
+    expect(cases.map(([field]) => field).sort()).toEqual(Object.keys(Settings.shape).sort());
+    expect(Settings.parse(DEFAULT_SETTINGS)).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it.each(cases)('%s accepts what it should and refuses the rest', (field, accepted, refused) => {
+    for (const value of accepted) expect(SettingsPatch.safeParse({ [field]: value }).success, `${field} = ${JSON.stringify(value)}`).toBe(true);
+    for (const value of refused) expect(SettingsPatch.safeParse({ [field]: value }).success, `${field} = ${JSON.stringify(value)}`).toBe(false);
+  });
+
+  it('names the problem with a server address that is not ws:// or wss://', () => {
+    const result = SettingsPatch.safeParse({ serverUrl: 'https://phone.example.org/ws' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe('the server address must be a ws:// or wss:// URL');
+  });
+
+  it('refuses a patch with a field it does not know', () => {
+    expect(SettingsPatch.safeParse({ theme: 'dark' }).success).toBe(false);
+  });
+});
+
+describe('readStoredSettings', () => {
+  it('fills fields an older file lacks with their defaults, and drops fields it does not know', () => {
+    expect(readStoredSettings({ ringtone: 'pulse', somethingNewer: 1 })).toEqual({ ...DEFAULT_SETTINGS, ringtone: 'pulse' });
+    expect(readStoredSettings({})).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it.each(cases.filter(([, , refused]) => refused.length > 0))('refuses a stored file with an invalid %s', (field, _accepted, [invalid]) => {
+    expect(() => readStoredSettings({ [field]: invalid })).toThrow();
+  });
+
+  it('refuses something that is not an object', () => {
+    for (const stored of [null, 'settings', 42, []]) expect(() => readStoredSettings(stored)).toThrow();
+  });
+});
