@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { IdentityInfo } from '../shared/bridge';
 import { fingerprint } from '../shared/e2ee/securityCode';
 import { fromBase64Url, toBase64Url } from '../shared/encoding';
+import { backupFileName, exportIdentityBackup, importIdentityBackup, type ExportOptions } from '../shared/identityBackup';
 import { Handle } from '../shared/protocol';
 import { readSealedFile, writeSealedFile, type SealedFileOptions, type SecretProtection } from './sealedFile';
 import { SerialQueue } from './serialQueue';
@@ -32,8 +33,8 @@ export class IdentityVault {
 
   private constructor(
     private readonly file: SealedFileOptions<StoredIdentity>,
-    private readonly secretKey: Uint8Array,
-    private readonly publicKey: Uint8Array,
+    private secretKey: Uint8Array,
+    private publicKey: Uint8Array,
     private handle: Handle | null,
   ) {}
 
@@ -70,6 +71,39 @@ export class IdentityVault {
     return this.writes.run(async () => {
       await writeSealedFile(this.file, { secretKey: toBase64Url(this.secretKey), handle: checked });
       this.handle = checked;
+      return this.info();
+    });
+  }
+
+  /** This identity encrypted with the passphrase (shared/identityBackup.ts), as a file to save. */
+  async exportBackup(passphrase: string, options?: ExportOptions): Promise<{ fileName: string; contents: string }> {
+    return { fileName: backupFileName(this.handle), contents: await exportIdentityBackup({ secretKey: this.secretKey, handle: this.handle }, passphrase, options) };
+  }
+
+  /** The identity an exported file holds, without changing anything; throws IdentityBackupError. */
+  async checkBackup(text: string, passphrase: string): Promise<IdentityInfo> {
+    const opened = await importIdentityBackup(text, passphrase);
+    opened.secretKey.fill(0);
+    return { publicKey: toBase64Url(opened.publicKey), handle: opened.handle, fingerprint: fingerprint(opened.publicKey) };
+  }
+
+  /**
+   * Replaces this identity with the one in an exported file: saved first, then used. The old
+   * secret key is wiped from memory; parts of main that copied it must be rebuilt (main restarts).
+   */
+  async importBackup(text: string, passphrase: string): Promise<IdentityInfo> {
+    const opened = await importIdentityBackup(text, passphrase);
+    return this.writes.run(async () => {
+      try {
+        await writeSealedFile(this.file, { secretKey: toBase64Url(opened.secretKey), handle: opened.handle });
+      } catch (error) {
+        opened.secretKey.fill(0);
+        throw error;
+      }
+      this.secretKey.fill(0);
+      this.secretKey = opened.secretKey;
+      this.publicKey = opened.publicKey;
+      this.handle = opened.handle;
       return this.info();
     });
   }
