@@ -1,6 +1,6 @@
 // Builds the Electron side: main (dist/main/index.cjs) and the sandboxed preload
 // (dist/preload/index.cjs), each one CommonJS file with Electron left to the runtime, plus the
-// tray icon main loads at run time (dist/assets). The renderer is built by Vite (dist/renderer).
+// tray icons main loads at run time (dist/assets). The renderer is built by Vite (dist/renderer).
 // Run on its own (`node scripts/build-electron.mjs`) or from scripts/build.mjs.
 import { build } from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
@@ -29,7 +29,7 @@ await Promise.all([
 ]);
 
 await mkdir(join(root, 'dist', 'assets'), { recursive: true });
-for (const icon of ['tray.png', 'tray@2x.png']) {
+for (const icon of ['tray', 'tray-in-call', 'tray-dnd'].flatMap((name) => [`${name}.png`, `${name}@2x.png`])) {
   await copyFile(join(root, 'assets', icon), join(root, 'dist', 'assets', icon));
 }
 console.log('built dist/main, dist/preload and dist/assets');

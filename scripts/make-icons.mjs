@@ -1,6 +1,7 @@
 // Draws the app icon (assets/icon.png, 512×512, from which electron-builder makes the macOS and
-// Windows icons) and the tray icon (assets/tray.png 16×16, tray@2x.png 32×32): a white handset on
-// a blue rounded square. Plain Node, no image library: shapes are sampled 4×4 per pixel for
+// Windows icons) and the tray icons (16×16 and @2x 32×32): a white handset on a blue rounded
+// square; tray.png while available, tray-in-call.png with a green dot, tray-dnd.png with a red
+// no-entry badge. Plain Node, no image library: shapes are sampled 4×4 per pixel for
 // smooth edges and written as RGBA PNGs. Run `node scripts/make-icons.mjs` after changing it.
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -11,6 +12,17 @@ const assets = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets');
 
 const BLUE = [37, 99, 235];
 const WHITE = [255, 255, 255];
+const GREEN = [26, 127, 55];
+const RED = [207, 34, 46];
+
+/** The status badge in the lower right corner of a tray icon, or none. */
+const BADGES = {
+  'in-call': (x, y) => (Math.hypot(x - 392, y - 392) <= 120 ? GREEN : null),
+  dnd: (x, y) => {
+    if (Math.hypot(x - 392, y - 392) > 120) return null;
+    return Math.abs(y - 392) <= 26 && Math.abs(x - 392) <= 78 ? WHITE : RED;
+  },
+};
 
 // Shapes in a 512-unit square.
 function insideRoundedSquare(x, y, inset, radius) {
@@ -41,13 +53,17 @@ function nearSegment(x, y, [ax, ay], [bx, by], radius) {
   return Math.hypot(x - (ax + t * (bx - ax)), y - (ay + t * (by - ay))) <= radius;
 }
 
-function colorAt(x, y, withTile) {
+function colorAt(x, y, withTile, badge) {
+  const badgeColor = badge?.(x, y);
+  if (badgeColor) return { rgb: badgeColor, alpha: 1 };
+  // A clear ring around the badge keeps it apart from the handset.
+  if (badge && Math.hypot(x - 392, y - 392) <= 150) return { rgb: BLUE, alpha: 0 };
   if (insideHandset(x, y)) return { rgb: WHITE, alpha: 1 };
   if (insideRoundedSquare(x, y, withTile ? 24 : 0, withTile ? 112 : 256)) return { rgb: BLUE, alpha: 1 };
   return { rgb: BLUE, alpha: 0 };
 }
 
-function draw(size, withTile) {
+function draw(size, withTile, badge) {
   const pixels = Buffer.alloc(size * size * 4);
   const samples = 4;
   for (let py = 0; py < size; py++) {
@@ -60,7 +76,7 @@ function draw(size, withTile) {
         for (let sx = 0; sx < samples; sx++) {
           const x = ((px + (sx + 0.5) / samples) * 512) / size;
           const y = ((py + (sy + 0.5) / samples) * 512) / size;
-          const { rgb, alpha } = colorAt(x, y, withTile);
+          const { rgb, alpha } = colorAt(x, y, withTile, badge);
           r += rgb[0] * alpha;
           g += rgb[1] * alpha;
           b += rgb[2] * alpha;
@@ -115,6 +131,8 @@ function encodePng(width, height, rgba) {
 }
 
 await writeFile(join(assets, 'icon.png'), draw(512, true));
-await writeFile(join(assets, 'tray.png'), draw(16, false));
-await writeFile(join(assets, 'tray@2x.png'), draw(32, false));
-console.log('wrote assets/icon.png, assets/tray.png and assets/tray@2x.png');
+for (const [name, badge] of [['tray', undefined], ['tray-in-call', BADGES['in-call']], ['tray-dnd', BADGES.dnd]]) {
+  await writeFile(join(assets, `${name}.png`), draw(16, false, badge));
+  await writeFile(join(assets, `${name}@2x.png`), draw(32, false, badge));
+}
+console.log('wrote assets/icon.png and the tray icons (tray, tray-in-call, tray-dnd; 1× and 2×)');

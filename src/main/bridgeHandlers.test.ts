@@ -20,14 +20,28 @@ function setup() {
   const identity = {
     info: vi.fn(() => ({ publicKey: PUBLIC_KEY, handle: 'alice', fingerprint: 'abcd' })),
     setHandle: vi.fn((handle: string) => Promise.resolve({ publicKey: PUBLIC_KEY, handle, fingerprint: 'abcd' })),
+    exportBackup: vi.fn(() => Promise.resolve({ fileName: 'softphone-identity-alice.json', contents: '{}' })),
+    checkBackup: vi.fn(() => Promise.resolve({ publicKey: PUBLIC_KEY, handle: 'bob', fingerprint: 'ef01' })),
+    importBackup: vi.fn(() => Promise.resolve({ publicKey: PUBLIC_KEY, handle: 'bob', fingerprint: 'ef01' })),
   };
   const settings = {
     state: vi.fn(() => ({ settings: { ...DEFAULT_SETTINGS }, problem: null })),
     update: vi.fn(() => Promise.resolve({ ...DEFAULT_SETTINGS, e2ee: false })),
   };
-  const handlers = createBridgeHandlers<string, { sender: { postMessage: () => void } }>({ identity, settings, security, keyPorts });
+  const desktop = { setStatus: vi.fn() };
+  const mediaAccess = { setPreview: vi.fn() };
+  const restartApp = vi.fn();
+  const handlers = createBridgeHandlers<string, { sender: { postMessage: () => void } }>({
+    identity,
+    settings,
+    security,
+    keyPorts,
+    desktop,
+    mediaAccess,
+    restartApp,
+  });
   const event = { sender: { postMessage: vi.fn() } };
-  return { security, keyPorts, identity, settings, handlers, event };
+  return { security, keyPorts, identity, settings, desktop, mediaAccess, restartApp, handlers, event };
 }
 
 describe('createBridgeHandlers', () => {
@@ -77,6 +91,53 @@ describe('createBridgeHandlers', () => {
     expect(await handlers['call.end']([{ callId: CALL_ID }], event)).toBeNull();
     expect(security.end).toHaveBeenCalledWith(CALL_ID);
     expect(keyPorts.close).toHaveBeenCalledWith(CALL_ID);
+  });
+});
+
+describe('identity export and import', () => {
+  const file = '{"format":"softphone-identity-backup"}';
+
+  it('exports and checks a file through the vault without restarting', async () => {
+    const { handlers, identity, restartApp, event } = setup();
+    expect(await handlers['identity.export']([{ passphrase: 'a long passphrase' }], event)).toMatchObject({ fileName: 'softphone-identity-alice.json' });
+    expect(identity.exportBackup).toHaveBeenCalledWith('a long passphrase');
+    expect(await handlers['identity.checkImport']([{ file, passphrase: 'p' }], event)).toMatchObject({ handle: 'bob' });
+    expect(identity.checkBackup).toHaveBeenCalledWith(file, 'p');
+    expect(identity.importBackup).not.toHaveBeenCalled();
+    expect(restartApp).not.toHaveBeenCalled();
+  });
+
+  it('imports, then restarts the app so every part uses the new identity', async () => {
+    const { handlers, identity, restartApp, event } = setup();
+    expect(await handlers['identity.import']([{ file, passphrase: 'p' }], event)).toMatchObject({ handle: 'bob' });
+    expect(identity.importBackup).toHaveBeenCalledWith(file, 'p');
+    expect(restartApp).toHaveBeenCalledOnce();
+  });
+
+  it('does not restart when the import fails', async () => {
+    const { handlers, identity, restartApp, event } = setup();
+    identity.importBackup.mockRejectedValue(new Error('The passphrase is wrong: it does not open this identity file.'));
+    await expect(handlers['identity.import']([{ file, passphrase: 'p' }], event)).rejects.toThrow(/passphrase is wrong/);
+    expect(restartApp).not.toHaveBeenCalled();
+  });
+
+  it('refuses to import during a call', async () => {
+    const { handlers, identity, security, restartApp, event } = setup();
+    vi.mocked(security.activeCall).mockReturnValue({ callId: CALL_ID, e2ee: 'active' });
+    await expect(handlers['identity.import']([{ file, passphrase: 'p' }], event)).rejects.toThrow('Finish the call before importing an identity.');
+    expect(identity.importBackup).not.toHaveBeenCalled();
+    expect(restartApp).not.toHaveBeenCalled();
+  });
+});
+
+describe('app status and device preview', () => {
+  it('hands the status to the desktop shell and the preview to media access', async () => {
+    const { handlers, desktop, mediaAccess, event } = setup();
+    const status = { presence: 'in-call' as const, incomingCall: null };
+    expect(await handlers['app.status']([status], event)).toBeNull();
+    expect(desktop.setStatus).toHaveBeenCalledWith(status);
+    expect(await handlers['devices.preview']([true], event)).toBeNull();
+    expect(mediaAccess.setPreview).toHaveBeenCalledWith(true);
   });
 });
 

@@ -3,19 +3,25 @@
 // (src/shared/e2ee/callSecurity.ts), plus the call's frame-key port.
 import type { CallSecurity } from '../shared/e2ee/callSecurity';
 import { decideCapture } from '../shared/recordingPolicy';
+import type { DesktopShell } from './desktopShell';
 import type { IdentityVault } from './identityVault';
 import type { BridgeHandlers } from './ipc';
 import type { KeyPortRecipient, KeyPortRegistry } from './keyPorts';
+import type { MediaAccess } from './mediaAccess';
 import type { SettingsStore } from './settingsStore';
 
 /** The call security engine as main uses it. */
 export type CallSecurityEngine = Pick<CallSecurity, 'signLogin' | 'prepare' | 'begin' | 'receive' | 'markVerified' | 'end' | 'activeCall'>;
 
 export interface BridgeHandlerDependencies<P> {
-  identity: Pick<IdentityVault, 'info' | 'setHandle'>;
+  identity: Pick<IdentityVault, 'info' | 'setHandle' | 'exportBackup' | 'checkBackup' | 'importBackup'>;
   settings: Pick<SettingsStore, 'state' | 'update'>;
   security: CallSecurityEngine;
   keyPorts: Pick<KeyPortRegistry<P>, 'open' | 'close' | 'closeAll'>;
+  desktop: Pick<DesktopShell<unknown>, 'setStatus'>;
+  mediaAccess: Pick<MediaAccess, 'setPreview'>;
+  /** Restarts the app after an identity import, once the answer has gone back. */
+  restartApp: () => void;
 }
 
 /** `E` is the invoke event; its `sender` (the app window) receives each call's key port. */
@@ -25,8 +31,24 @@ export function createBridgeHandlers<P, E extends { sender: KeyPortRecipient<P> 
     'identity.get': () => identity.info(),
     'identity.setHandle': ([handle]) => identity.setHandle(handle),
     'identity.signLogin': ([nonce]) => security.signLogin(nonce),
+    'identity.export': ([{ passphrase }]) => identity.exportBackup(passphrase),
+    'identity.checkImport': ([{ file, passphrase }]) => identity.checkBackup(file, passphrase),
+    'identity.import': async ([{ file, passphrase }]) => {
+      if (security.activeCall()) throw new Error('Finish the call before importing an identity.');
+      const imported = await identity.importBackup(file, passphrase);
+      deps.restartApp();
+      return imported;
+    },
     'settings.get': () => settings.state(),
     'settings.update': ([patch]) => settings.update(patch),
+    'app.status': ([status]) => {
+      deps.desktop.setStatus(status);
+      return null;
+    },
+    'devices.preview': ([on]) => {
+      deps.mediaAccess.setPreview(on);
+      return null;
+    },
     'call.prepare': async ([args], event) => {
       const prepared = await security.prepare(args);
       // The engine holds one call at a time and wipes the previous one here; so do the ports.

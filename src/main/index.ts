@@ -2,7 +2,7 @@
 // bridge, the app:// protocol and the secure window together. The decisions live in the modules
 // it imports, each tested under plain Node. Built to CommonJS (dist/main/index.cjs): __dirname is
 // the dist/main folder, next to dist/preload, dist/renderer and dist/assets.
-import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, protocol, safeStorage, screen, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, dialog, globalShortcut, ipcMain, Menu, MessageChannelMain, Notification, protocol, safeStorage, screen, session, shell, Tray } from 'electron';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SERVER_URL } from '../shared/bridge';
 import { CallSecurity } from '../shared/e2ee/callSecurity';
@@ -10,22 +10,24 @@ import { APP_SCHEME } from './appOrigin';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './appProtocol';
 import { callNeedsMedia, createBridgeHandlers } from './bridgeHandlers';
 import { DEEP_LINK_SCHEME, deepLinkInArguments, parseDeepLink } from './deepLink';
+import { DesktopShell } from './desktopShell';
+import { APP_ID, IDLE_STATUS } from './desktopStatus';
 import { HostEventOutbox } from './hostEvents';
 import { IdentityVault } from './identityVault';
 import { isAppMainFrame, registerBridgeHandlers } from './ipc';
 import { KeyPortRegistry } from './keyPorts';
+import { MediaAccess } from './mediaAccess';
 import { protectionFromEnvironment } from './sealedFile';
 import { cspFor, guardSession, guardWebContents, openExternalSafely } from './security';
 import { SettingsStore } from './settingsStore';
 import { describeStartupProblem } from './startupProblem';
-import { trayMenuTemplate } from './tray';
 import { ContactTrustStore } from './trustStore';
 import { createMainWindow } from './window';
 import { WINDOW_STATE_FILE } from './windowState';
 
 const RENDERER_DIR = join(__dirname, '..', 'renderer');
 const PRELOAD_PATH = join(__dirname, '..', 'preload', 'index.cjs');
-const TRAY_ICON_PATH = join(__dirname, '..', 'assets', 'tray.png');
+const ASSETS_DIR = join(__dirname, '..', 'assets');
 
 // Before anything reads userData: the single-instance lock, the stores and Chromium's profile all
 // live there, so two instances with different folders (as the end-to-end tests run) stay apart.
@@ -37,8 +39,6 @@ protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 const hostEvents = new HostEventOutbox();
 let mainWindow: BrowserWindow | null = null;
-/** Held here: a tray icon nobody references is garbage-collected and disappears. */
-let tray: Tray | null = null;
 
 function openDeepLink(link: string): void {
   const event = parseDeepLink(link);
@@ -50,21 +50,6 @@ function showMainWindow(): void {
   if (mainWindow.isMinimized()) mainWindow.restore();
   mainWindow.show();
   mainWindow.focus();
-}
-
-/** The tray icon is a convenience: a desktop without a tray still gets the app. */
-function createTray(): void {
-  try {
-    tray = new Tray(TRAY_ICON_PATH);
-  } catch (error) {
-    console.warn('No tray icon on this desktop:', error instanceof Error ? error.message : error);
-    return;
-  }
-  tray.setToolTip('Softphone');
-  tray.setContextMenu(
-    Menu.buildFromTemplate(trayMenuTemplate({ show: showMainWindow, toggleMute: () => hostEvents.send({ type: 'toggle-mute' }), quit: () => app.quit() })),
-  );
-  tray.on('click', showMainWindow);
 }
 
 /** Opens a sealed store; when it cannot be read, asks the user whether to quit or start afresh. */
@@ -117,14 +102,41 @@ async function start(): Promise<void> {
   const serverUrl = () => settings.current().serverUrl ?? DEFAULT_SERVER_URL;
 
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: RENDERER_DIR, contentSecurityPolicy: () => cspFor(serverUrl()) }));
-  guardSession(session.defaultSession, { callInProgress: () => callNeedsMedia(security), serverUrl });
+  const mediaAccess = new MediaAccess(() => callNeedsMedia(security));
+  guardSession(session.defaultSession, { mediaWanted: () => mediaAccess.wanted(), serverUrl });
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, (url) => openExternalSafely(url, shell)));
-  registerBridgeHandlers(ipcMain, createBridgeHandlers({ identity, settings, security, keyPorts }), (event) => isAppMainFrame(event.senderFrame));
+  // Windows shows notifications only for an app with this id (the installer registers the same).
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+  // Held for the whole run: a tray icon nobody references is garbage-collected and disappears.
+  const desktop = new DesktopShell({
+    createTray: (icon) => new Tray(icon),
+    buildMenu: (template) => Menu.buildFromTemplate(template),
+    createNotification: Notification.isSupported() ? (options) => new Notification(options) : null,
+    shortcuts: globalShortcut,
+    trayIconPath: (file) => join(ASSETS_DIR, file),
+    showWindow: showMainWindow,
+    windowFocused: () => mainWindow?.isFocused() ?? false,
+    notificationsOn: () => settings.current().notifications,
+    sendHostEvent: (event) => hostEvents.send(event),
+    quit: () => app.quit(),
+    warn: (message) => console.warn(message),
+  });
+  app.on('will-quit', () => desktop.dispose());
+  // After an identity import every part of main must use the new key: start afresh.
+  const restartApp = () =>
+    setTimeout(() => {
+      app.relaunch();
+      app.quit();
+    }, 500);
+  const handlers = createBridgeHandlers({ identity, settings, security, keyPorts, desktop, mediaAccess, restartApp });
+  registerBridgeHandlers(ipcMain, handlers, (event) => isAppMainFrame(event.senderFrame));
 
   const endCallInProgress = () => {
     const call = security.activeCall();
     if (call) security.end(call.callId);
     keyPorts.closeAll();
+    mediaAccess.reset();
+    desktop.setStatus(IDLE_STATUS);
   };
 
   settings.onChange((next, previous) => {
@@ -154,8 +166,6 @@ async function start(): Promise<void> {
     mainWindow = null;
   });
   hostEvents.attach(contents);
-
-  createTray();
 
   const launchLink = deepLinkInArguments(process.argv);
   if (launchLink) openDeepLink(launchLink);

@@ -29,8 +29,13 @@ function fakeHandlers(): BridgeHandlers<FakeEvent> {
     'identity.get': vi.fn(() => ({ publicKey: PUBLIC_KEY, handle: null, fingerprint: 'abcd' })),
     'identity.setHandle': vi.fn(([handle]) => ({ publicKey: PUBLIC_KEY, handle, fingerprint: 'abcd' })),
     'identity.signLogin': vi.fn(() => SIGNATURE),
+    'identity.export': vi.fn(() => ({ fileName: 'softphone-identity-alice.json', contents: '{}' })),
+    'identity.checkImport': vi.fn(() => ({ publicKey: PUBLIC_KEY, handle: 'alice', fingerprint: 'abcd' })),
+    'identity.import': vi.fn(() => ({ publicKey: PUBLIC_KEY, handle: 'alice', fingerprint: 'abcd' })),
     'settings.get': vi.fn(() => ({ settings: { ...DEFAULT_SETTINGS }, problem: null })),
     'settings.update': vi.fn(([patch]) => ({ ...DEFAULT_SETTINGS, ...patch })),
+    'app.status': vi.fn(() => null),
+    'devices.preview': vi.fn(() => null),
     'call.prepare': vi.fn(() => Promise.resolve({ decision: { e2ee: true, role: 'caller' as const, signature: SIGNATURE }, peerTrust: 'new' as const })),
     'e2ee.begin': vi.fn(() => ({ status: { state: 'handshaking' as const }, send: { seq: 0, payload: 'AAAA' } })),
     'e2ee.receive': vi.fn(() => ({ status: { state: 'handshaking' as const }, send: null })),
@@ -86,6 +91,23 @@ describe('registerBridgeHandlers', () => {
     await expect(refusal).rejects.not.toThrow(secretLooking);
     expect(handlers['e2ee.receive']).not.toHaveBeenCalled();
     expect(JSON.stringify([...warn.mock.calls, ...error.mock.calls])).not.toContain(secretLooking);
+  });
+
+  it('refuses a passphrase too short to export with, without echoing or logging it', async () => {
+    const refusal = ipc.invoke('softphone:identity.export', trusted, { passphrase: 'hunter2' });
+
+    await expect(refusal).rejects.toThrow(/invalid arguments: 0\.passphrase: choose a passphrase of at least 10 characters/);
+    await expect(refusal).rejects.not.toThrow('hunter2');
+    expect(handlers['identity.export']).not.toHaveBeenCalled();
+    expect(JSON.stringify([...warn.mock.calls, ...error.mock.calls])).not.toContain('hunter2');
+  });
+
+  it('refuses an identity file too large to be one, and a status that is not one', async () => {
+    await expect(ipc.invoke('softphone:identity.import', trusted, { file: 'x'.repeat(20_000), passphrase: 'p' })).rejects.toThrow(/0\.file: the file is too large/);
+    await expect(ipc.invoke('softphone:app.status', trusted, { presence: 'away', incomingCall: null })).rejects.toThrow(/0\.presence/);
+    await expect(ipc.invoke('softphone:devices.preview', trusted, 'yes')).rejects.toThrow(/invalid arguments/);
+    expect(handlers['identity.import']).not.toHaveBeenCalled();
+    expect(handlers['app.status']).not.toHaveBeenCalled();
   });
 
   it('refuses missing, extra and unknown arguments', async () => {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEEP_LINK_SCHEME } from './deepLink';
+import { APP_ID } from './desktopStatus';
 
 const repoFile = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const config = parse(readFileSync(repoFile('electron-builder.yml'), 'utf8')) as Record<string, unknown> & {
@@ -53,7 +54,7 @@ describe('electron-builder.yml', () => {
   });
 
   it('packs the built app into an asar, and nothing of the server or the sources', () => {
-    expect(config).toMatchObject({ appId: 'org.softphone.app', productName: packageJson.productName, asar: true });
+    expect(config).toMatchObject({ appId: APP_ID, productName: packageJson.productName, asar: true });
     expect(packageJson.main).toBe('dist/main/index.cjs');
     expect(config.files).toEqual(expect.arrayContaining(['package.json', 'dist/main/**', 'dist/preload/**', 'dist/renderer/**']));
     expect(config.files.some((pattern) => pattern.startsWith('src') || pattern.startsWith('dist/server'))).toBe(false);

@@ -75,17 +75,25 @@ describe('decidePermission', () => {
     requestingUrl: 'app://softphone/index.html',
     isMainFrame: true,
     mediaTypes: ['audio'],
-    callInProgress: true,
+    mediaWanted: true,
   };
 
-  it('grants the microphone and the camera to the app during a call', () => {
+  it('grants the microphone and the camera to the app while it needs them', () => {
     expect(decidePermission(microphone)).toBe(true);
     expect(decidePermission({ ...microphone, mediaTypes: ['audio', 'video'] })).toBe(true);
     expect(decidePermission({ ...microphone, requestingUrl: 'app://softphone' })).toBe(true);
   });
 
-  it('denies media outside a call', () => {
-    expect(decidePermission({ ...microphone, callInProgress: false })).toBe(false);
+  it('denies media when no call or device preview needs it', () => {
+    expect(decidePermission({ ...microphone, mediaWanted: false })).toBe(false);
+  });
+
+  it('lets the app choose the speaker while it needs its devices, and only then', () => {
+    const speaker = { ...microphone, permission: 'speaker-selection', mediaTypes: [] };
+    expect(decidePermission(speaker)).toBe(true);
+    expect(decidePermission({ ...speaker, mediaWanted: false })).toBe(false);
+    expect(decidePermission({ ...speaker, isMainFrame: false })).toBe(false);
+    expect(decidePermission({ ...speaker, requestingUrl: 'https://evil.example/' })).toBe(false);
   });
 
   it('denies media to anyone but the app main frame', () => {

@@ -61,24 +61,22 @@ export interface PermissionQuery {
   isMainFrame: boolean;
   /** The devices asked for, for `media`: 'audio', 'video' (or 'unknown' in some checks). */
   mediaTypes: readonly string[];
-  /** Whether a call is prepared or active on this device (from `call.prepare` to `call.end`). */
-  callInProgress: boolean;
+  /**
+   * Whether the app needs its devices now: a call is prepared or active on this device (from
+   * `call.prepare` to `call.end`), or the settings panel previews them (`devices.preview`).
+   */
+  mediaWanted: boolean;
 }
 
 /**
- * Grants `media` to the app's main frame while a call is in progress, for the microphone and the
- * camera only. Every other permission (notifications, screen capture, geolocation, …) is denied.
+ * Grants `media` to the app's main frame while it needs its devices, for the microphone and the
+ * camera only, and with it the choice of speaker (`speaker-selection`, for setSinkId). Every other
+ * permission (notifications, screen capture, geolocation, …) is denied.
  */
 export function decidePermission(query: PermissionQuery): boolean {
-  return (
-    query.permission === 'media' &&
-    query.callInProgress &&
-    query.isMainFrame &&
-    query.requestingUrl !== undefined &&
-    isAppUrl(query.requestingUrl) &&
-    query.mediaTypes.length > 0 &&
-    query.mediaTypes.every((type) => CALL_DEVICES.has(type))
-  );
+  if (!query.mediaWanted || !query.isMainFrame || query.requestingUrl === undefined || !isAppUrl(query.requestingUrl)) return false;
+  if (query.permission === 'speaker-selection') return true;
+  return query.permission === 'media' && query.mediaTypes.length > 0 && query.mediaTypes.every((type) => CALL_DEVICES.has(type));
 }
 
 /** The https URL to hand to the system browser, or null: nothing else leaves the app. */
@@ -134,7 +132,8 @@ type GuardedSession = Pick<
 >;
 
 export interface SessionGuardOptions {
-  callInProgress: () => boolean;
+  /** See PermissionQuery.mediaWanted. */
+  mediaWanted: () => boolean;
   serverUrl: () => string;
 }
 
@@ -147,7 +146,7 @@ export function guardSession(session: GuardedSession, options: SessionGuardOptio
         requestingUrl: details.requestingUrl,
         isMainFrame: details.isMainFrame,
         mediaTypes: 'mediaTypes' in details ? (details.mediaTypes ?? []) : [],
-        callInProgress: options.callInProgress(),
+        mediaWanted: options.mediaWanted(),
       }),
     );
   });
@@ -157,7 +156,7 @@ export function guardSession(session: GuardedSession, options: SessionGuardOptio
       requestingUrl: requestingOrigin,
       isMainFrame: details.isMainFrame,
       mediaTypes: details.mediaType ? [details.mediaType] : [],
-      callInProgress: options.callInProgress(),
+      mediaWanted: options.mediaWanted(),
     }),
   );
   session.setDevicePermissionHandler(() => false);

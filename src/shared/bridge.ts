@@ -86,6 +86,16 @@ export const BackupPassphrase = z.string().min(1, 'enter the passphrase the file
 /** The text of an identity backup file (shared/identityBackup.ts); anything far larger is refused unread. */
 export const BackupFileText = z.string().min(1, 'the file is empty').max(16_384, 'the file is too large to be an identity file');
 
+export const IdentityImport = z.object({ file: BackupFileText, passphrase: BackupPassphrase });
+
+/** What the renderer is doing, for the desktop's tray status, incoming-call notification and mute shortcut. */
+export const AppStatus = z.object({
+  presence: z.enum(['available', 'in-call', 'dnd']),
+  /** The call ringing on this device now; null when none is. */
+  incomingCall: z.object({ callId: CallId, from: Handle, video: z.boolean() }).nullable(),
+});
+export type AppStatus = z.infer<typeof AppStatus>;
+
 const noArgs = z.tuple([]);
 
 export const bridgeContract = {
@@ -94,8 +104,27 @@ export const bridgeContract = {
   'identity.setHandle': { args: z.tuple([Handle]), result: IdentityInfo },
   /** Signs the server's login challenge (the host builds the signed bytes itself). */
   'identity.signLogin': { args: z.tuple([Nonce]), result: Signature },
+  /** Encrypts this device's identity with the passphrase, as a file to move it to a new device. */
+  'identity.export': {
+    args: z.tuple([z.object({ passphrase: NewBackupPassphrase })]),
+    result: z.object({ fileName: z.string().regex(/^[a-z0-9._-]{1,80}$/), contents: BackupFileText }),
+  },
+  /** Opens an identity file without changing anything: the identity in it, for the user to confirm. */
+  'identity.checkImport': { args: z.tuple([IdentityImport]), result: IdentityInfo },
+  /**
+   * Replaces this device's identity with the one in the file, once the user confirmed. Refused
+   * during a call. The host then restarts the app, so every part of it uses the new identity.
+   */
+  'identity.import': { args: z.tuple([IdentityImport]), result: IdentityInfo },
   'settings.get': { args: noArgs, result: SettingsState },
   'settings.update': { args: z.tuple([SettingsPatch]), result: Settings },
+  /** What the app is doing now (presence, a ringing call): the desktop's tray, notification and mute shortcut follow it. */
+  'app.status': { args: z.tuple([AppStatus]), result: z.null() },
+  /**
+   * The settings panel shows the microphone level and lists the devices (true) until it closes
+   * (false): the desktop grants the microphone and camera in between, as during a call.
+   */
+  'devices.preview': { args: z.tuple([z.boolean()]), result: z.null() },
   /**
    * Starts a call on this device: pins or checks the peer's key and signs this side's E2EE
    * decision. Media permission is granted from here until `call.end`.

@@ -4,6 +4,8 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { z } from 'zod';
 import type { HostBridge } from './bridge';
+import { webIdentityBackupCalls } from './webIdentityBackup';
+import { WebCallNotifier } from './webNotifier';
 import { bridgeContract, type BridgeChannel, type FrameKeysMessage, type HostCalls } from '../../shared/bridge';
 import { CallSecurity, type TrustStore } from '../../shared/e2ee/callSecurity';
 import { fingerprint } from '../../shared/e2ee/securityCode';
@@ -119,6 +121,8 @@ export function createWebHost(storage: Storage = window.localStorage): HostBridg
 
   const identityInfo = () => ({ publicKey, handle: identity.handle, fingerprint: fingerprint(fromBase64Url(publicKey)) });
 
+  const notifier = new WebCallNotifier(() => settings.notifications);
+
   const calls: HostCalls = {
     'identity.get': async () => identityInfo(),
     'identity.setHandle': async (handle) => {
@@ -127,6 +131,13 @@ export function createWebHost(storage: Storage = window.localStorage): HostBridg
       return identityInfo();
     },
     'identity.signLogin': async (nonce) => security.signLogin(nonce),
+    ...webIdentityBackupCalls({
+      current: () => ({ seed, handle: identity.handle }),
+      inCall: () => security.activeCall() !== null,
+      save: (imported) => storage.setItem(KEYS.identity, JSON.stringify({ version: 1, ...imported } satisfies StoredIdentity)),
+      // After the answer has reached the settings panel.
+      restart: () => setTimeout(() => location.reload(), 300),
+    }),
     'settings.get': async () => ({ settings, problem: settingsProblem }),
     'settings.update': async (patch) => {
       settings = { ...settings, ...SettingsPatch.parse(patch) };
@@ -134,6 +145,12 @@ export function createWebHost(storage: Storage = window.localStorage): HostBridg
       settingsProblem = null;
       return settings;
     },
+    'app.status': async (status) => {
+      notifier.update(status);
+      return null;
+    },
+    // A browser asks the user for the devices itself; there is no permission to widen here.
+    'devices.preview': async () => null,
     'call.prepare': (args) => security.prepare(args),
     'e2ee.begin': async (args) => security.begin(args),
     'e2ee.receive': async (args) => security.receive(args),

@@ -1,0 +1,46 @@
+// Identity export and import for the web host, over the identity kept in the browser's storage.
+// Importing writes the new identity and reloads the page, which starts over with it (as the
+// desktop app restarts).
+import type { HostCalls } from '../../shared/bridge';
+import { fingerprint } from '../../shared/e2ee/securityCode';
+import { toBase64Url } from '../../shared/encoding';
+import { backupFileName, exportIdentityBackup, importIdentityBackup } from '../../shared/identityBackup';
+import type { Handle } from '../../shared/protocol';
+
+export interface WebIdentity {
+  seed: Uint8Array;
+  handle: Handle | null;
+}
+
+export interface WebIdentityBackupOptions {
+  current: () => WebIdentity;
+  inCall: () => boolean;
+  /** Stores the imported identity as the page reads it at start. */
+  save: (identity: { seed: string; handle: Handle | null }) => void;
+  restart: () => void;
+}
+
+type BackupCalls = Pick<HostCalls, 'identity.export' | 'identity.checkImport' | 'identity.import'>;
+
+export function webIdentityBackupCalls(options: WebIdentityBackupOptions): BackupCalls {
+  const infoOf = (publicKey: Uint8Array, handle: Handle | null) => ({ publicKey: toBase64Url(publicKey), handle, fingerprint: fingerprint(publicKey) });
+  return {
+    'identity.export': async ({ passphrase }) => {
+      const { seed, handle } = options.current();
+      return { fileName: backupFileName(handle), contents: await exportIdentityBackup({ secretKey: seed, handle }, passphrase) };
+    },
+    'identity.checkImport': async ({ file, passphrase }) => {
+      const opened = await importIdentityBackup(file, passphrase);
+      opened.secretKey.fill(0);
+      return infoOf(opened.publicKey, opened.handle);
+    },
+    'identity.import': async ({ file, passphrase }) => {
+      if (options.inCall()) throw new Error('Finish the call before importing an identity.');
+      const opened = await importIdentityBackup(file, passphrase);
+      options.save({ seed: toBase64Url(opened.secretKey), handle: opened.handle });
+      opened.secretKey.fill(0);
+      options.restart();
+      return infoOf(opened.publicKey, opened.handle);
+    },
+  };
+}
