@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RecordingStore } from './recordingStore';
 import type { RecordingFile, RecordingId } from '../../shared/protocol';
 
-export const DOWNLOAD_PATH_PREFIX = '/api/recordings/';
+const DOWNLOAD_PATH_PREFIX = '/api/recordings/';
 const DEFAULT_TTL_MS = 60_000;
 /** Live links one account may hold; asking for more retires its oldest. */
 const MAX_LINKS_PER_ACCOUNT = 20;

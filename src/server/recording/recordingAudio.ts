@@ -15,7 +15,7 @@ export interface AudioTools {
 }
 
 /** Every WAV the pipeline writes: what the transcriber wants, and plenty for speech. */
-export const AUDIO_SAMPLE_RATE = 16_000;
+const AUDIO_SAMPLE_RATE = 16_000;
 
 const PP_REC_TIMEOUT_MS = 120_000;
 const FFMPEG_TIMEOUT_MS = 300_000;

@@ -17,8 +17,6 @@ export interface TimedText {
 }
 
 export interface Transcriber {
-  /** The engine, for logs. */
-  readonly name: string;
   /** What keeps the engine from running on this server (not installed, no model), or null. */
   problem(): Promise<string | null>;
   /**
@@ -29,7 +27,7 @@ export interface Transcriber {
 }
 
 /** Where Debian's pocketsphinx-en-us puts the US English model. */
-export const DEBIAN_EN_US_MODEL = '/usr/share/pocketsphinx/model/en-us';
+const DEBIAN_EN_US_MODEL = '/usr/share/pocketsphinx/model/en-us';
 
 export interface PocketsphinxOptions {
   /** `pocketsphinx_batch` by default, looked up on PATH. */
@@ -43,7 +41,6 @@ const SAMPLE_RATE = 16_000;
 const FRAME_MS = 10;
 
 export class PocketsphinxTranscriber implements Transcriber {
-  readonly name = 'pocketsphinx';
   private readonly program: string;
   private readonly model: { hmm: string; lm: string; dict: string };
 
