@@ -162,4 +162,31 @@ describe('the desktop app, two instances calling each other', () => {
       throw error;
     }
   });
+
+  it('saves the desktop-only settings from the panel: start at login, and a checked server address that reloads the window', async () => {
+    const page = alice.window;
+    const openSettings = async () => {
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      return page.getByRole('dialog', { name: 'Settings' });
+    };
+    let dialog = await openSettings();
+    await dialog.getByRole('checkbox', { name: 'Start Softphone when I log in' }).check();
+    const address = dialog.getByRole('textbox', { name: 'Server address' });
+    await address.fill('https://example.org/ws');
+    await dialog.getByRole('button', { name: 'Save server address' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'the server address must be a ws:// or wss:// URL' }).waitFor();
+
+    // The same server under another name: a new address, so main saves it and reloads the window.
+    const current = JSON.parse(await readFile(join(alice.userDataDir, 'settings.json'), 'utf8')) as { serverUrl: string };
+    const renamed = current.serverUrl.replace('127.0.0.1', 'localhost');
+    await address.fill(renamed);
+    await dialog.getByRole('button', { name: 'Save server address' }).click();
+    await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected as alice' }).waitFor({ timeout: 30_000 });
+
+    expect(JSON.parse(await readFile(join(alice.userDataDir, 'settings.json'), 'utf8'))).toMatchObject({ startAtLogin: true, serverUrl: renamed });
+    dialog = await openSettings();
+    expect(await dialog.getByRole('checkbox', { name: 'Start Softphone when I log in' }).isChecked()).toBe(true);
+    expect(await dialog.getByRole('textbox', { name: 'Server address' }).inputValue()).toBe(renamed);
+    await page.keyboard.press('Escape');
+  });
 });

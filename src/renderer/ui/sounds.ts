@@ -1,4 +1,5 @@
-// Ringtones and the ringback tone, synthesised with Web Audio (no audio files to ship or load).
+// Ringtones and the ringback tone, synthesised with Web Audio (no audio files to ship or load),
+// played on the speaker chosen in Settings.
 import type { Settings } from '../../shared/settings';
 
 type Pattern = { frequencies: number[]; onMs: number; offMs: number };
@@ -15,20 +16,36 @@ export interface Sounds {
   ring(settings: Settings | null): void;
   /** What the caller hears while the callee's device rings. */
   ringback(settings: Settings | null): void;
-  /** A short tone to test the speaker. */
-  testTone(settings: Settings | null): void;
+  /** A short ring on the chosen speaker at the ringtone volume; rejects when that speaker cannot be used. */
+  testTone(settings: Settings | null): Promise<void>;
   stop(): void;
 }
 
+/** AudioContext.setSinkId (Chromium 110+, so Electron too) is not in TypeScript's DOM types yet. */
+type RoutableAudioContext = AudioContext & { sinkId?: string; setSinkId?: (sinkId: string) => Promise<void> };
+
 export function createSounds(): Sounds {
-  let context: AudioContext | null = null;
+  let context: RoutableAudioContext | null = null;
   let stopCurrent: (() => void) | null = null;
 
-  const play = (pattern: Pattern, volume: number, repeat: boolean) => {
+  /** Sends the sounds to `deviceId` (null: the system default). */
+  const route = async (ctx: RoutableAudioContext, deviceId: string | null) => {
+    const sinkId = deviceId ?? '';
+    if (ctx.setSinkId && ctx.sinkId !== sinkId) await ctx.setSinkId(sinkId);
+  };
+
+  const play = async (pattern: Pattern, volume: number, repeat: boolean, deviceId: string | null) => {
     stopCurrent?.();
     if (volume <= 0) return;
     context ??= new AudioContext();
     const ctx = context;
+    let stopped = false;
+    stopCurrent = () => {
+      stopped = true;
+      stopCurrent = null;
+    };
+    await route(ctx, deviceId);
+    if (stopped) return;
     const gain = ctx.createGain();
     gain.gain.value = 0;
     gain.connect(ctx.destination);
@@ -57,10 +74,21 @@ export function createSounds(): Sounds {
     };
   };
 
+  /** A ring that cannot reach the chosen speaker still plays on the default one. */
+  const ringOn = (pattern: Pattern, volume: number, settings: Settings | null) => {
+    const warn = (what: string) => (error: unknown) => console.warn(what, error instanceof Error ? error.message : error);
+    play(pattern, volume, true, settings?.audioOutputId ?? null)
+      .catch((error: unknown) => {
+        warn('The chosen speaker is unavailable, ringing on the default one:')(error);
+        return play(pattern, volume, true, null);
+      })
+      .catch(warn('Could not ring:'));
+  };
+
   return {
-    ring: (settings) => play(PATTERNS[settings?.ringtone ?? 'classic'], settings?.ringtoneVolume ?? 0.8, true),
-    ringback: (settings) => play(PATTERNS.ringback, (settings?.ringtoneVolume ?? 0.8) * 0.5, true),
-    testTone: (settings) => play(PATTERNS[settings?.ringtone ?? 'classic'], settings?.ringtoneVolume ?? 0.8, false),
+    ring: (settings) => ringOn(PATTERNS[settings?.ringtone ?? 'classic'], settings?.ringtoneVolume ?? 0.8, settings),
+    ringback: (settings) => ringOn(PATTERNS.ringback, (settings?.ringtoneVolume ?? 0.8) * 0.5, settings),
+    testTone: (settings) => play(PATTERNS[settings?.ringtone ?? 'classic'], settings?.ringtoneVolume ?? 0.8, false, settings?.audioOutputId ?? null),
     stop: () => stopCurrent?.(),
   };
 }

@@ -1,0 +1,411 @@
+// The settings panel in the web client, driven by keyboard through roles and accessible names:
+// every control has a name and is reachable with Tab inside a proper dialog; each setting changed
+// there is still in force after a reload (and is used: the chosen microphone and speaker, E2EE off
+// in a call); the identity moves to a new device through an exported, passphrase-encrypted file;
+// reset puts every setting back. Start at login and the server address exist only in the desktop
+// app: here the panel says so instead (their validation and persistence are unit-tested in main).
+// Run: npm run build && npx tsx scripts/testbed.ts run -- npx vitest run --project e2e e2e/settings.e2e.test.ts
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CDPSession, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './app/server';
+import { AppUser } from './app/user';
+import { launchChromium, type LaunchedChromium } from './support/browser';
+import { testbedJanus } from './support/janus';
+
+const testbed = testbedJanus();
+const skipReason = 'skipReason' in testbed ? testbed.skipReason : undefined;
+if (skipReason) console.warn(`Settings e2e tests skipped: ${skipReason}`);
+
+declare global {
+  interface Window {
+    __testToneSinks?: string[];
+    __testAudioConstraints?: string[];
+  }
+}
+
+/**
+ * Records, for the test only, the speaker every tone the page starts plays on (the sink of its
+ * AudioContext, '' for the default), and how the page opens microphones.
+ */
+async function recordAudioRouting(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const toneSinks: string[] = [];
+    const constraints: string[] = [];
+    window.__testToneSinks = toneSinks;
+    window.__testAudioConstraints = constraints;
+    const start = OscillatorNode.prototype.start;
+    OscillatorNode.prototype.start = function (this: OscillatorNode, when?: number) {
+      toneSinks.push(String((this.context as AudioContext & { sinkId?: unknown }).sinkId));
+      start.call(this, when);
+    };
+    const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = (request) => {
+      if (request?.audio) constraints.push(JSON.stringify(request.audio));
+      return getUserMedia(request);
+    };
+  });
+}
+
+function settingsDialog(page: Page): Locator {
+  return page.getByRole('dialog', { name: 'Settings' });
+}
+
+/** Opens Settings from the keyboard and waits until the focus is inside the dialog. */
+async function openSettings(page: Page): Promise<Locator> {
+  await page.getByRole('button', { name: 'Settings', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  const dialog = settingsDialog(page);
+  await dialog.waitFor();
+  await expect.poll(() => dialog.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+  return dialog;
+}
+
+async function closeSettings(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+  await settingsDialog(page).waitFor({ state: 'detached' });
+}
+
+/** Focuses a control and presses keys on it. */
+async function press(control: Locator, ...keys: string[]): Promise<void> {
+  await control.focus();
+  for (const key of keys) await control.page().keyboard.press(key);
+}
+
+/** The text of a select's chosen option. */
+function chosen(select: Locator): Promise<string> {
+  return select.evaluate((element) => (element as HTMLSelectElement).selectedOptions[0]?.text ?? '');
+}
+
+/** Every form control in the dialog with the role and name the browser's accessibility tree gives it. */
+async function accessibleControls(cdp: CDPSession): Promise<{ tag: string; role: string; name: string }[]> {
+  const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
+  const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: 'dialog input, dialog select, dialog button, dialog textarea, dialog meter' });
+  expect(nodeIds.length).toBeGreaterThan(10);
+  const controls = [];
+  for (const nodeId of nodeIds) {
+    const { node } = await cdp.send('DOM.describeNode', { nodeId });
+    const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false });
+    const ax = nodes[0];
+    controls.push({ tag: node.localName, role: String(ax?.role?.value ?? ''), name: String(ax?.name?.value ?? '') });
+  }
+  return controls;
+}
+
+describe('settings panel (web client)', () => {
+  let server: TestServer;
+  let alice: AppUser;
+  let bob: AppUser;
+  let downloads: string;
+
+  beforeAll(async () => {
+    if ('skipReason' in testbed) return;
+    server = await startTestServer({ janus: testbed });
+    downloads = await mkdtemp(join(tmpdir(), 'softphone-settings-e2e-'));
+    [alice, bob] = await Promise.all([AppUser.open(server.url, 'alice'), AppUser.open(server.url, 'bob')]);
+    await recordAudioRouting(alice.page);
+    await alice.page.reload();
+    await alice.connection.filter({ hasText: 'Connected as alice' }).waitFor();
+  });
+
+  afterAll(async () => {
+    await Promise.all([alice, bob].filter(Boolean).map((user) => user.close()));
+    await server?.close();
+    if (downloads) await rm(downloads, { recursive: true, force: true });
+  });
+
+  beforeEach((context) => {
+    if (skipReason) context.skip(skipReason);
+  });
+
+  it('is a dialog whose every control has an accessible name, is reachable with Tab and shows its focus; Escape closes it', async () => {
+    const { page } = alice;
+    const dialog = await openSettings(page);
+    expect(await dialog.getAttribute('open')).not.toBeNull();
+
+    const cdp = await page.context().newCDPSession(page);
+    const controls = await accessibleControls(cdp);
+    await cdp.detach();
+    const unnamed = controls.filter((control) => control.name.trim() === '');
+    expect(unnamed).toEqual([]);
+    expect(controls.map((control) => control.name)).toEqual(
+      expect.arrayContaining([
+        'Close settings',
+        'End-to-end encryption',
+        'Microphone',
+        'Microphone level',
+        'Echo cancellation and noise suppression',
+        'Camera',
+        'Speaker',
+        'Ringtone',
+        'Ringtone volume',
+        'Play test sound',
+        'Notify me of incoming calls',
+        'Passphrase for the exported file',
+        'Repeat the passphrase',
+        'Export identity',
+        'Passphrase of the identity file',
+        'Open identity file',
+        'Reset settings…',
+      ]),
+    );
+    // Playwright's ARIA snapshot of the dialog agrees: no control without a name.
+    const snapshot = await dialog.ariaSnapshot();
+    const controlLines = snapshot.split('\n').filter((line) => /^\s*- (checkbox|combobox|slider|button|textbox|meter)\b/.test(line));
+    expect(controlLines.length).toBeGreaterThan(10);
+    expect(controlLines.filter((line) => !/^\s*- \w+ "[^"]+"/.test(line))).toEqual([]);
+
+    // Tab goes through every enabled control and never reaches the page behind the dialog (after the
+    // last control it passes through the browser's own UI, where the page's body holds focus); each
+    // control shows where the focus is.
+    const expected = await dialog.evaluate((element) => {
+      const all = [...element.querySelectorAll<HTMLElement>('input, select, button, textarea')].filter((control) => !(control as HTMLInputElement).disabled);
+      all.forEach((control, index) => (control.dataset.testIndex = String(index)));
+      return all.length;
+    });
+    const reached = new Set<string>();
+    for (let step = 0; step < expected * 2 + 2; step++) {
+      await page.keyboard.press('Tab');
+      const focus = await page.evaluate(() => {
+        const active = document.activeElement as HTMLElement | null;
+        const style = active ? getComputedStyle(active) : null;
+        return {
+          inDialog: !!active?.closest('dialog') || active === document.body,
+          index: active?.dataset.testIndex ?? null,
+          outlined: !!style && style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+        };
+      });
+      expect(focus.inDialog).toBe(true);
+      if (focus.index !== null) {
+        expect(focus.outlined, `focus ring on control ${focus.index}`).toBe(true);
+        reached.add(focus.index);
+      }
+    }
+    expect(reached.size).toBe(expected);
+
+    await closeSettings(page);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Settings');
+  });
+
+  it('changes each setting by keyboard and finds every one applied after a reload', async () => {
+    const { page } = alice;
+    let dialog = await openSettings(page);
+    const control = {
+      e2ee: () => dialog.getByRole('checkbox', { name: 'End-to-end encryption' }),
+      microphone: () => dialog.getByRole('combobox', { name: 'Microphone' }),
+      level: () => dialog.getByRole('meter', { name: 'Microphone level' }),
+      processing: () => dialog.getByRole('checkbox', { name: 'Echo cancellation and noise suppression' }),
+      camera: () => dialog.getByRole('combobox', { name: 'Camera' }),
+      speaker: () => dialog.getByRole('combobox', { name: 'Speaker' }),
+      ringtone: () => dialog.getByRole('combobox', { name: 'Ringtone', exact: true }),
+      volume: () => dialog.getByRole('slider', { name: 'Ringtone volume' }),
+      notifications: () => dialog.getByRole('checkbox', { name: 'Notify me of incoming calls' }),
+    };
+
+    // The devices are listed once the panel may use them.
+    for (const select of [control.microphone(), control.camera(), control.speaker()]) {
+      await expect.poll(() => select.locator('option').count(), { timeout: 10_000 }).toBeGreaterThan(1);
+    }
+    // The defaults, and the live level of the default microphone (Chromium's fake one beeps).
+    expect(await control.e2ee().isChecked()).toBe(true);
+    expect(await chosen(control.microphone())).toBe('System default');
+    await expect.poll(() => control.level().evaluate((meter) => (meter as HTMLMeterElement).value), { timeout: 10_000 }).toBeGreaterThan(0);
+
+    await press(control.e2ee(), 'Space');
+    await press(control.microphone(), 'ArrowDown');
+    await press(control.processing(), 'Space');
+    await press(control.camera(), 'ArrowDown');
+    await press(control.speaker(), 'ArrowDown');
+    await press(control.ringtone(), 'ArrowDown');
+    await press(control.volume(), 'ArrowLeft', 'ArrowLeft', 'ArrowLeft', 'ArrowLeft');
+    await press(control.notifications(), 'Space');
+
+    const changed = {
+      e2ee: false,
+      microphone: 'Fake Audio Input 1',
+      processing: false,
+      camera: 'fake_device_0',
+      speaker: 'Fake Audio Output 1',
+      ringtone: 'Chime',
+      volume: '60',
+      notifications: false,
+    };
+    const read = async () => ({
+      e2ee: await control.e2ee().isChecked(),
+      microphone: await chosen(control.microphone()),
+      processing: await control.processing().isChecked(),
+      camera: await chosen(control.camera()),
+      speaker: await chosen(control.speaker()),
+      ringtone: await chosen(control.ringtone()),
+      volume: await control.volume().inputValue(),
+      notifications: await control.notifications().isChecked(),
+    });
+    await expect.poll(read).toEqual(changed);
+
+    // The desktop-only settings are explained, not offered.
+    await expect.poll(() => dialog.getByText('Starting at login and the server address are settings of the desktop app.').isVisible()).toBe(true);
+    expect(await dialog.getByRole('checkbox', { name: 'Start Softphone when I log in' }).count()).toBe(0);
+    expect(await dialog.getByRole('textbox', { name: 'Server address' }).count()).toBe(0);
+    await closeSettings(page);
+
+    await page.reload();
+    await alice.connection.filter({ hasText: 'Connected as alice' }).waitFor();
+    dialog = await openSettings(page);
+    await expect.poll(read).toEqual(changed);
+
+    // In force: the level meter opens the chosen microphone without processing; the test sound
+    // plays on the chosen speaker.
+    const ids = await page.evaluate(async () => {
+      const devices = await navigator.mediaDevices.enumerateDevices();
+      const idOf = (label: string) => devices.find((device) => device.label === label)?.deviceId;
+      return { microphone: idOf('Fake Audio Input 1'), speaker: idOf('Fake Audio Output 1') };
+    });
+    expect(ids.microphone).toBeTruthy();
+    expect(ids.speaker).toBeTruthy();
+    await expect.poll(() => page.evaluate(() => window.__testAudioConstraints ?? [])).toContainEqual(
+      JSON.stringify({ deviceId: { exact: ids.microphone }, echoCancellation: false, noiseSuppression: false, autoGainControl: false }),
+    );
+    await press(dialog.getByRole('button', { name: 'Play test sound' }), 'Enter');
+    await expect.poll(() => page.evaluate(() => window.__testToneSinks ?? [])).toContain(ids.speaker);
+    await closeSettings(page);
+
+    // In a call: alice rings on her speaker, opens her chosen microphone, and has E2EE off.
+    const tonesBefore = (await page.evaluate(() => window.__testToneSinks?.length)) ?? 0;
+    await bob.dial('alice');
+    await alice.incomingFrom('bob').waitFor();
+    await expect.poll(() => page.evaluate((from) => window.__testToneSinks?.slice(from) ?? [], tonesBefore)).toSatisfy(
+      (ringing: string[]) => ringing.length > 0 && ringing.every((sink) => sink === ids.speaker),
+    );
+    await alice.accept();
+    await Promise.all([alice.callTimer.waitFor({ timeout: 20_000 }), bob.callTimer.waitFor({ timeout: 20_000 })]);
+    await expect.poll(async () => (await page.getByLabel('Encryption').textContent()) ?? '', { timeout: 20_000 }).toContain('You have end-to-end encryption off');
+    const callConstraints = (await page.evaluate(() => window.__testAudioConstraints ?? [])).at(-1) ?? '';
+    expect(JSON.parse(callConstraints)).toMatchObject({ deviceId: { exact: ids.microphone } });
+    await alice.hangUp();
+    await Promise.all([alice.endReason(), bob.endReason()]);
+    await Promise.all([alice.dismissEnded(), bob.dismissEnded()]);
+  });
+
+  it('resets every setting to its default after confirmation, and the defaults survive a reload', async () => {
+    const { page } = alice;
+    let dialog = await openSettings(page);
+    await press(dialog.getByRole('button', { name: 'Reset settings…' }), 'Enter');
+    const confirm = dialog.getByRole('group', { name: 'Confirm reset' });
+    // The safe answer has the focus: Enter now keeps the settings.
+    expect(await confirm.getByRole('button', { name: 'Keep my settings' }).evaluate((button) => button === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await dialog.getByRole('checkbox', { name: 'End-to-end encryption' }).isChecked()).toBe(false);
+
+    await press(dialog.getByRole('button', { name: 'Reset settings…' }), 'Enter');
+    await press(confirm.getByRole('button', { name: 'Reset to defaults' }), 'Enter');
+    const defaults = async () => ({
+      e2ee: await dialog.getByRole('checkbox', { name: 'End-to-end encryption' }).isChecked(),
+      microphone: await chosen(dialog.getByRole('combobox', { name: 'Microphone' })),
+      speaker: await chosen(dialog.getByRole('combobox', { name: 'Speaker' })),
+      ringtone: await chosen(dialog.getByRole('combobox', { name: 'Ringtone', exact: true })),
+      volume: await dialog.getByRole('slider', { name: 'Ringtone volume' }).inputValue(),
+      notifications: await dialog.getByRole('checkbox', { name: 'Notify me of incoming calls' }).isChecked(),
+    });
+    const expected = { e2ee: true, microphone: 'System default', speaker: 'System default', ringtone: 'Classic', volume: '80', notifications: true };
+    await expect.poll(defaults).toEqual(expected);
+    await closeSettings(page);
+
+    await page.reload();
+    await alice.connection.filter({ hasText: 'Connected as alice' }).waitFor();
+    dialog = await openSettings(page);
+    await expect.poll(defaults).toEqual(expected);
+    await closeSettings(page);
+  });
+
+  it('moves the identity to a new device with an encrypted file, after confirmation only', async () => {
+    const { page } = alice;
+    const fingerprint = (target: Page) => target.getByLabel('Identity key fingerprint').textContent();
+    let dialog = await openSettings(page);
+    const aliceFingerprint = await fingerprint(page);
+    expect(aliceFingerprint).toBeTruthy();
+
+    // Export: a short passphrase is refused; then the file is saved.
+    const exportForm = dialog.getByRole('form', { name: 'Export identity' });
+    await exportForm.getByLabel('Passphrase for the exported file').focus();
+    await page.keyboard.type('too short');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('too short');
+    await page.keyboard.press('Enter');
+    await exportForm.getByRole('alert').filter({ hasText: 'Not exported: choose a passphrase of at least 10 characters.' }).waitFor();
+
+    const passphrase = 'a passphrase for my new laptop';
+    await exportForm.getByLabel('Passphrase for the exported file').fill('');
+    await exportForm.getByLabel('Passphrase for the exported file').focus();
+    await page.keyboard.type(passphrase);
+    await page.keyboard.press('Tab');
+    await exportForm.getByLabel('Repeat the passphrase').fill('');
+    await page.keyboard.type(passphrase);
+    const downloaded = page.waitForEvent('download', { timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    const download = await downloaded;
+    expect(download.suggestedFilename()).toBe('softphone-identity-alice.json');
+    const exportedPath = join(downloads, 'alice.json');
+    await download.saveAs(exportedPath);
+    await exportForm.getByRole('status').filter({ hasText: 'Exported as softphone-identity-alice.json' }).waitFor({ timeout: 30_000 });
+    const exported = await readFile(exportedPath, 'utf8');
+    expect(JSON.parse(exported)).toMatchObject({ format: 'softphone-identity-backup', version: 1 });
+    expect(exported).not.toContain('alice');
+    await closeSettings(page);
+    // One device per identity at a time: the old one goes before the new one connects.
+    await alice.close();
+
+    const tamperedPath = join(downloads, 'tampered.json');
+    const file = JSON.parse(exported) as { ciphertext: string };
+    await writeFile(tamperedPath, JSON.stringify({ ...file, ciphertext: `${file.ciphertext.slice(0, 10)}${file.ciphertext[10] === 'A' ? 'B' : 'A'}${file.ciphertext.slice(11)}` }));
+
+    const laptop: LaunchedChromium = await launchChromium();
+    try {
+      const newPage = laptop.context.pages()[0] ?? (await laptop.context.newPage());
+      await newPage.goto(server.url);
+      await newPage.getByRole('heading', { name: 'Welcome' }).waitFor();
+      const ownFingerprint = await newPage.getByText('This device’s identity key:').locator('code').textContent();
+
+      dialog = await openSettings(newPage);
+      const importForm = dialog.getByRole('form', { name: 'Import identity' });
+      const openFile = async (path: string, offered: string) => {
+        await importForm.getByLabel('Identity file', { exact: true }).setInputFiles(path);
+        await importForm.getByLabel('Passphrase of the identity file').fill('');
+        await importForm.getByLabel('Passphrase of the identity file').focus();
+        await newPage.keyboard.type(offered);
+        await newPage.keyboard.press('Enter');
+      };
+      const problem = dialog.getByRole('alert');
+
+      await openFile(exportedPath, 'not the passphrase');
+      await problem.filter({ hasText: 'The passphrase is wrong: it does not open this identity file.' }).waitFor({ timeout: 30_000 });
+      await openFile(tamperedPath, passphrase);
+      await problem.filter({ hasText: 'The identity file was changed after it was exported' }).waitFor({ timeout: 30_000 });
+
+      // Opening the right file asks first; cancelling keeps this device's identity.
+      await openFile(exportedPath, passphrase);
+      const confirm = dialog.getByRole('group', { name: 'Confirm identity import' });
+      await confirm.waitFor({ timeout: 30_000 });
+      expect(await confirm.textContent()).toContain(`the identity of alice, fingerprint ${aliceFingerprint}`);
+      expect(await confirm.getByRole('button', { name: 'Cancel import' }).evaluate((button) => button === document.activeElement)).toBe(true);
+      await newPage.keyboard.press('Enter');
+      await confirm.waitFor({ state: 'detached' });
+      await closeSettings(newPage);
+      await newPage.reload();
+      expect(await newPage.getByText('This device’s identity key:').locator('code').textContent()).toBe(ownFingerprint);
+
+      // Confirmed: the page restarts as alice, logged in with the imported key.
+      dialog = await openSettings(newPage);
+      await openFile(exportedPath, passphrase);
+      await confirm.waitFor({ timeout: 30_000 });
+      await press(confirm.getByRole('button', { name: 'Replace my identity' }), 'Enter');
+      await newPage.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected as alice' }).waitFor({ timeout: 30_000 });
+      dialog = await openSettings(newPage);
+      expect(await fingerprint(newPage)).toBe(aliceFingerprint);
+      await closeSettings(newPage);
+    } finally {
+      await laptop.close();
+    }
+  });
+});
