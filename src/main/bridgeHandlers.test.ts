@@ -28,6 +28,16 @@ function setup() {
     state: vi.fn(() => ({ settings: { ...DEFAULT_SETTINGS }, problem: null })),
     update: vi.fn(() => Promise.resolve({ ...DEFAULT_SETTINGS, e2ee: false })),
   };
+  const contacts = {
+    list: vi.fn(() => []),
+    add: vi.fn((handle: string, publicKey: string) =>
+      Promise.resolve({ handle, publicKey, fingerprint: 'abcd', verified: false, favourite: false, keyChanged: false }),
+    ),
+    remove: vi.fn(() => Promise.resolve()),
+    setFavourite: vi.fn(() => Promise.reject(new Error('unused'))),
+    acceptChangedKey: vi.fn(() => Promise.reject(new Error('unused'))),
+  };
+  const history = { list: vi.fn(() => []), record: vi.fn(() => Promise.resolve()), markAllSeen: vi.fn(() => Promise.resolve()) };
   const desktop = { setStatus: vi.fn() };
   const mediaAccess = { setPreview: vi.fn() };
   const restartApp = vi.fn();
@@ -35,13 +45,15 @@ function setup() {
     identity,
     settings,
     security,
+    contacts,
+    history,
     keyPorts,
     desktop,
     mediaAccess,
     restartApp,
   });
   const event = { sender: { postMessage: vi.fn() } };
-  return { security, keyPorts, identity, settings, desktop, mediaAccess, restartApp, handlers, event };
+  return { security, keyPorts, identity, settings, contacts, history, desktop, mediaAccess, restartApp, handlers, event };
 }
 
 describe('createBridgeHandlers', () => {
@@ -53,6 +65,16 @@ describe('createBridgeHandlers', () => {
     expect(await handlers['settings.get']([], event)).toMatchObject({ problem: null });
     await handlers['settings.update']([{ e2ee: false }], event);
     expect(settings.update).toHaveBeenCalledWith({ e2ee: false });
+  });
+
+  it('answers contacts and history from their stores', async () => {
+    const { handlers, contacts, history, event } = setup();
+    expect(await handlers['contacts.add']([{ handle: 'bob', publicKey: PUBLIC_KEY }], event)).toMatchObject({ handle: 'bob' });
+    expect(contacts.add).toHaveBeenCalledWith('bob', PUBLIC_KEY);
+    expect(await handlers['contacts.remove']([{ handle: 'bob' }], event)).toBeNull();
+    expect(contacts.remove).toHaveBeenCalledWith('bob');
+    expect(await handlers['history.markSeen']([], event)).toBeNull();
+    expect(history.markAllSeen).toHaveBeenCalled();
   });
 
   it('prepares a call, then replaces any earlier key port with one for this call, sent to the window that asked', async () => {

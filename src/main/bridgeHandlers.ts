@@ -1,6 +1,8 @@
 // What main does for each channel of the bridge: identity and settings from their stores, and
 // everything about a call's security delegated to the call security engine
 // (src/shared/e2ee/callSecurity.ts), plus the call's frame-key port.
+import type { CallHistory } from '../shared/contacts/callHistory';
+import type { ContactBook } from '../shared/contacts/contactBook';
 import type { CallSecurity } from '../shared/e2ee/callSecurity';
 import { decideCapture } from '../shared/recordingPolicy';
 import type { DesktopShell } from './desktopShell';
@@ -17,6 +19,8 @@ export interface BridgeHandlerDependencies<P> {
   identity: Pick<IdentityVault, 'info' | 'setHandle' | 'exportBackup' | 'checkBackup' | 'importBackup'>;
   settings: Pick<SettingsStore, 'state' | 'update'>;
   security: CallSecurityEngine;
+  contacts: Pick<ContactBook, 'list' | 'add' | 'remove' | 'setFavourite' | 'acceptChangedKey'>;
+  history: Pick<CallHistory, 'list' | 'record' | 'markAllSeen'>;
   keyPorts: Pick<KeyPortRegistry<P>, 'open' | 'close' | 'closeAll'>;
   desktop: Pick<DesktopShell<unknown>, 'setStatus'>;
   mediaAccess: Pick<MediaAccess, 'setPreview'>;
@@ -26,7 +30,7 @@ export interface BridgeHandlerDependencies<P> {
 
 /** `E` is the invoke event; its `sender` (the app window) receives each call's key port. */
 export function createBridgeHandlers<P, E extends { sender: KeyPortRecipient<P> }>(deps: BridgeHandlerDependencies<P>): BridgeHandlers<E> {
-  const { identity, settings, security, keyPorts } = deps;
+  const { identity, settings, security, contacts, history, keyPorts } = deps;
   return {
     'identity.get': () => identity.info(),
     'identity.setHandle': ([handle]) => identity.setHandle(handle),
@@ -60,6 +64,23 @@ export function createBridgeHandlers<P, E extends { sender: KeyPortRecipient<P> 
     'e2ee.receive': ([args]) => security.receive(args),
     'contacts.markVerified': ([{ handle, publicKey }]) => security.markVerified(handle, publicKey),
     'capture.authorize': ([request]) => decideCapture(request, security.activeCall()),
+    'contacts.list': () => contacts.list(),
+    'contacts.add': ([{ handle, publicKey }]) => contacts.add(handle, publicKey),
+    'contacts.remove': async ([{ handle }]) => {
+      await contacts.remove(handle);
+      return null;
+    },
+    'contacts.setFavourite': ([{ handle, favourite }]) => contacts.setFavourite(handle, favourite),
+    'contacts.acceptKey': ([{ handle }]) => contacts.acceptChangedKey(handle),
+    'history.list': () => history.list(),
+    'history.record': async ([entry]) => {
+      await history.record(entry);
+      return null;
+    },
+    'history.markSeen': async () => {
+      await history.markAllSeen();
+      return null;
+    },
     'call.end': ([{ callId }]) => {
       security.end(callId);
       keyPorts.close(callId);

@@ -9,6 +9,7 @@ import { CallSecurity } from '../shared/e2ee/callSecurity';
 import { APP_SCHEME } from './appOrigin';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './appProtocol';
 import { callNeedsMedia, createBridgeHandlers } from './bridgeHandlers';
+import { openCallHistory, openContactBook } from './contactStores';
 import { DEEP_LINK_SCHEME, deepLinkInArguments, parseDeepLink } from './deepLink';
 import { DesktopShell } from './desktopShell';
 import { APP_ID, IDLE_STATUS } from './desktopStatus';
@@ -21,7 +22,6 @@ import { protectionFromEnvironment } from './sealedFile';
 import { cspFor, guardSession, guardWebContents, openExternalSafely } from './security';
 import { SettingsStore } from './settingsStore';
 import { describeStartupProblem } from './startupProblem';
-import { ContactTrustStore } from './trustStore';
 import { createMainWindow } from './window';
 import { WINDOW_STATE_FILE } from './windowState';
 
@@ -84,8 +84,9 @@ async function start(): Promise<void> {
 
   const settings = await SettingsStore.open({ dir, fallbackServerUrl: DEFAULT_SERVER_URL });
   const identity = await openStore(() => IdentityVault.open({ dir, protection }), 'Create a New Identity');
-  const trust = identity && (await openStore(() => ContactTrustStore.open({ dir, protection }), 'Continue Without Pinned Contacts'));
-  if (!identity || !trust) {
+  const contacts = identity && (await openStore(() => openContactBook({ dir, protection }), 'Continue Without Pinned Contacts'));
+  const history = contacts && (await openStore(() => openCallHistory({ dir, protection }), 'Continue With an Empty Call History'));
+  if (!identity || !contacts || !history) {
     app.quit();
     return;
   }
@@ -95,7 +96,7 @@ async function start(): Promise<void> {
   const security = new CallSecurity({
     identitySeed,
     getSettings: () => settings.current(),
-    trust,
+    trust: contacts,
     deliverKeys: (keys) => keyPorts.deliver(keys),
   });
   identitySeed.fill(0);
@@ -128,7 +129,7 @@ async function start(): Promise<void> {
       app.relaunch();
       app.quit();
     }, 500);
-  const handlers = createBridgeHandlers({ identity, settings, security, keyPorts, desktop, mediaAccess, restartApp });
+  const handlers = createBridgeHandlers({ identity, settings, security, contacts, history, keyPorts, desktop, mediaAccess, restartApp });
   registerBridgeHandlers(ipcMain, handlers, (event) => isAppMainFrame(event.senderFrame));
 
   const endCallInProgress = () => {

@@ -41,6 +41,14 @@ function fakeHandlers(): BridgeHandlers<FakeEvent> {
     'e2ee.receive': vi.fn(() => ({ status: { state: 'handshaking' as const }, send: null })),
     'contacts.markVerified': vi.fn(() => 'verified' as const),
     'capture.authorize': vi.fn(() => ({ allowed: true as const })),
+    'contacts.list': vi.fn(() => []),
+    'contacts.add': vi.fn(([{ handle, publicKey }]) => ({ handle, publicKey, fingerprint: 'abcd', verified: false, favourite: false, keyChanged: false })),
+    'contacts.remove': vi.fn(() => null),
+    'contacts.setFavourite': vi.fn(([{ handle, favourite }]) => ({ handle, publicKey: PUBLIC_KEY, fingerprint: 'abcd', verified: false, favourite, keyChanged: false })),
+    'contacts.acceptKey': vi.fn(([{ handle }]) => ({ handle, publicKey: PUBLIC_KEY, fingerprint: 'abcd', verified: false, favourite: false, keyChanged: false })),
+    'history.list': vi.fn(() => []),
+    'history.record': vi.fn(() => null),
+    'history.markSeen': vi.fn(() => null),
     'call.end': vi.fn(() => null),
   };
 }

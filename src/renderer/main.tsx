@@ -9,7 +9,7 @@ import { App } from './ui/App';
 import { SessionContext } from './ui/context';
 import './styles.css';
 
-const host = window.softphone ? createElectronHost(window.softphone) : createWebHost();
+const host = window.softphone ? createElectronHost(window.softphone) : await createWebHost();
 const session = new AppSession(host);
 void session.boot();
 

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { CallId, CallRole, E2eeDecision, Handle, Nonce, PublicKey, Signature } from './protocol';
 import { CaptureDecision, CaptureRequest } from './recordingPolicy';
 import { Settings, SettingsPatch } from './settings';
+import { HistoryEntry } from './contacts/callHistory';
 
 export const IdentityInfo = z.object({
   publicKey: PublicKey,
@@ -78,6 +79,20 @@ export const E2eeStep = z.object({
   send: HandshakeMessage.nullable(),
 });
 export type E2eeStep = z.infer<typeof E2eeStep>;
+
+/** A saved contact as the contact list shows it. */
+export const ContactView = z.object({
+  handle: Handle,
+  publicKey: PublicKey,
+  fingerprint: z.string(),
+  verified: z.boolean(),
+  favourite: z.boolean(),
+  /** The server now gives a different key for this handle than the pinned one. */
+  keyChanged: z.boolean(),
+});
+export type ContactView = z.infer<typeof ContactView>;
+
+const HandleArg = z.tuple([z.object({ handle: Handle })]);
 
 /** A passphrase for a new identity backup: long enough to resist guessing, short enough to type. */
 export const NewBackupPassphrase = z.string().min(10, 'choose a passphrase of at least 10 characters').max(1024, 'the passphrase is too long');
@@ -151,6 +166,20 @@ export const bridgeContract = {
    * The renderer asks before every `recording.start` / `transcription.start` it sends.
    */
   'capture.authorize': { args: z.tuple([CaptureRequest]), result: CaptureDecision },
+  /** The saved contacts, favourites first. */
+  'contacts.list': { args: noArgs, result: z.array(ContactView) },
+  /** Saves a contact with the key the server gave for the handle (pinned if new; a different key is a warning). */
+  'contacts.add': { args: z.tuple([z.object({ handle: Handle, publicKey: PublicKey })]), result: ContactView },
+  /** Removes a contact from the list; its pinned key is kept. */
+  'contacts.remove': { args: HandleArg, result: z.null() },
+  'contacts.setFavourite': { args: z.tuple([z.object({ handle: Handle, favourite: z.boolean() })]), result: ContactView },
+  /** The user accepts a contact's changed key: it is pinned, unverified. */
+  'contacts.acceptKey': { args: HandleArg, result: ContactView },
+  /** This device's call history, newest first. */
+  'history.list': { args: noArgs, result: z.array(HistoryEntry) },
+  'history.record': { args: z.tuple([HistoryEntry]), result: z.null() },
+  /** The user has seen the history: missed calls stop counting in the badge. */
+  'history.markSeen': { args: noArgs, result: z.null() },
   /** The call is over on this device: forget its keys and revoke media permission. */
   'call.end': { args: z.tuple([z.object({ callId: CallId })]), result: z.null() },
 } as const;

@@ -2,6 +2,7 @@
 // signaling connection, and owns the call controller. The UI reaches everything through this.
 import { CallController } from '../call/callController';
 import { CaptureController } from '../capture/captureController';
+import { ContactsController } from '../contacts/contactsController';
 import type { HostBridge } from '../host/bridge';
 import { ServerConnection } from '../signaling/serverConnection';
 import { getState, setState } from '../store/appStore';
@@ -13,12 +14,14 @@ export class AppSession {
   readonly server: ServerConnection;
   readonly calls: CallController;
   readonly capture: CaptureController;
+  readonly contacts: ContactsController;
   readonly sounds: Sounds;
 
   constructor(readonly host: HostBridge) {
     this.server = new ServerConnection(host);
     this.sounds = createSounds();
-    this.calls = new CallController(host, this.server, this.sounds);
+    this.contacts = new ContactsController(host, this.server);
+    this.calls = new CallController(host, this.server, this.sounds, this.contacts);
     this.capture = new CaptureController(host, this.server);
     this.server.onStatus((connection) => setState({ connection }));
   }
@@ -27,6 +30,7 @@ export class AppSession {
     try {
       const [identity, settingsState] = await Promise.all([this.host.calls['identity.get'](), this.host.calls['settings.get']()]);
       setState({ identity, settings: settingsState.settings, storageProblem: settingsState.problem });
+      await this.contacts.load();
       if (!identity.handle) return setState({ boot: { state: 'first-run' } });
       setState({ boot: { state: 'ready' } });
       await this.server.start().catch((error: unknown) => this.loginFailed(error));

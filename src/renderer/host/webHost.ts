@@ -1,16 +1,19 @@
 // The host for the web client: what Electron main does for the desktop app, done in the page.
-// The identity key, settings and pinned contact keys live in the browser's storage; the call
-// security logic is the same module main runs (shared/e2ee/callSecurity.ts).
+// The identity key, settings, contacts (with their pinned keys) and call history live in the
+// browser's storage; the call security, contact book and history logic is the same code main runs.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { z } from 'zod';
 import type { HostBridge } from './bridge';
 import { webIdentityBackupCalls } from './webIdentityBackup';
 import { WebCallNotifier } from './webNotifier';
 import { bridgeContract, type BridgeChannel, type FrameKeysMessage, type HostCalls } from '../../shared/bridge';
-import { CallSecurity, type TrustStore } from '../../shared/e2ee/callSecurity';
+import { CallHistory, type StoredCallHistory } from '../../shared/contacts/callHistory';
+import { ContactBook, type StoredContactBook } from '../../shared/contacts/contactBook';
+import type { RecordStore } from '../../shared/contacts/recordStore';
+import { CallSecurity } from '../../shared/e2ee/callSecurity';
 import { fingerprint } from '../../shared/e2ee/securityCode';
 import { fromBase64Url, toBase64Url } from '../../shared/encoding';
-import { Handle, PublicKey, type CallId } from '../../shared/protocol';
+import { Handle, type CallId } from '../../shared/protocol';
 import { decideCapture } from '../../shared/recordingPolicy';
 import { DEFAULT_SETTINGS, readStoredSettings, SettingsPatch, type Settings } from '../../shared/settings';
 
@@ -18,6 +21,7 @@ const KEYS = {
   identity: 'softphone/identity',
   settings: 'softphone/settings',
   contacts: 'softphone/contacts',
+  history: 'softphone/history',
 } as const;
 
 const StoredIdentity = z.object({
@@ -26,8 +30,6 @@ const StoredIdentity = z.object({
   handle: Handle.nullable(),
 });
 type StoredIdentity = z.infer<typeof StoredIdentity>;
-
-const StoredContacts = z.record(Handle, z.object({ publicKey: PublicKey, verified: z.boolean() }));
 
 /** Reads a stored JSON value; a value that does not parse is kept aside under a dated key. */
 function readStored<T>(storage: Storage, key: string, schema: z.ZodType<T>): { value: T | null; problem: string | null } {
@@ -43,27 +45,30 @@ function readStored<T>(storage: Storage, key: string, schema: z.ZodType<T>): { v
   }
 }
 
-class BrowserTrustStore implements TrustStore {
-  constructor(private readonly storage: Storage) {}
+/** One record in the browser's storage, as the shared contact book and call history keep it. */
+function browserRecord<T>(storage: Storage, key: string): RecordStore<T> {
+  return {
+    read: async () => {
+      const raw = storage.getItem(key);
+      return raw === null ? null : (JSON.parse(raw) as unknown);
+    },
+    write: async (value) => storage.setItem(key, JSON.stringify(value)),
+  };
+}
 
-  private all(): z.infer<typeof StoredContacts> {
-    return readStored(this.storage, KEYS.contacts, StoredContacts).value ?? {};
-  }
-
-  private write(contacts: z.infer<typeof StoredContacts>): void {
-    this.storage.setItem(KEYS.contacts, JSON.stringify(contacts));
-  }
-
-  async get(handle: string) {
-    return this.all()[handle] ?? null;
-  }
-
-  async pin(handle: string, publicKey: string) {
-    this.write({ ...this.all(), [handle]: { publicKey, verified: false } });
-  }
-
-  async markVerified(handle: string, publicKey: string) {
-    this.write({ ...this.all(), [handle]: { publicKey, verified: true } });
+/**
+ * Opens a stored record with `open`; one that cannot be read is kept aside under a dated key and
+ * the record starts empty, with a problem to show the user.
+ */
+async function openKeepingAside<T>(storage: Storage, key: string, open: () => Promise<T>, problems: string[]): Promise<T> {
+  try {
+    return await open();
+  } catch {
+    const aside = `${key}.corrupt-${Date.now()}`;
+    storage.setItem(aside, storage.getItem(key) ?? '');
+    storage.removeItem(key);
+    problems.push(`The stored ${key.split('/')[1]} could not be read; it was kept aside as "${aside}" and a new one was started.`);
+    return open();
   }
 }
 
@@ -78,7 +83,7 @@ function validated(calls: HostCalls): HostCalls {
   return wrapped as HostCalls;
 }
 
-export function createWebHost(storage: Storage = window.localStorage): HostBridge {
+export async function createWebHost(storage: Storage = window.localStorage): Promise<HostBridge> {
   const identityRead = readStored(storage, KEYS.identity, StoredIdentity);
   let identity: StoredIdentity = identityRead.value ?? {
     version: 1,
@@ -103,6 +108,11 @@ export function createWebHost(storage: Storage = window.localStorage): HostBridg
   }
   settingsProblem ??= settingsRead.problem;
 
+  const problems: string[] = [];
+  const contacts = await openKeepingAside(storage, KEYS.contacts, () => ContactBook.open(browserRecord<StoredContactBook>(storage, KEYS.contacts)), problems);
+  const history = await openKeepingAside(storage, KEYS.history, () => CallHistory.open(browserRecord<StoredCallHistory>(storage, KEYS.history)), problems);
+  settingsProblem = [settingsProblem, ...problems].filter(Boolean).join(' ') || null;
+
   const keyChannels = new Map<CallId, MessageChannel>();
   const channelFor = (callId: CallId) => {
     let channel = keyChannels.get(callId);
@@ -113,7 +123,7 @@ export function createWebHost(storage: Storage = window.localStorage): HostBridg
   const security = new CallSecurity({
     identitySeed: seed,
     getSettings: () => settings,
-    trust: new BrowserTrustStore(storage),
+    trust: contacts,
     deliverKeys: (keys: FrameKeysMessage) => {
       channelFor(keys.callId).port1.postMessage(keys);
     },
@@ -156,6 +166,23 @@ export function createWebHost(storage: Storage = window.localStorage): HostBridg
     'e2ee.receive': async (args) => security.receive(args),
     'contacts.markVerified': ({ handle, publicKey: key }) => security.markVerified(handle, key),
     'capture.authorize': async (request) => decideCapture(request, security.activeCall()),
+    'contacts.list': async () => contacts.list(),
+    'contacts.add': ({ handle, publicKey: key }) => contacts.add(handle, key),
+    'contacts.remove': async ({ handle }) => {
+      await contacts.remove(handle);
+      return null;
+    },
+    'contacts.setFavourite': ({ handle, favourite }) => contacts.setFavourite(handle, favourite),
+    'contacts.acceptKey': ({ handle }) => contacts.acceptChangedKey(handle),
+    'history.list': async () => history.list(),
+    'history.record': async (entry) => {
+      await history.record(entry);
+      return null;
+    },
+    'history.markSeen': async () => {
+      await history.markAllSeen();
+      return null;
+    },
     'call.end': async ({ callId }) => {
       security.end(callId);
       keyChannels.get(callId)?.port1.close();

@@ -9,6 +9,7 @@ import { CallSecurity, type TrustStore } from './callSecurity';
 
 class MemoryTrustStore implements TrustStore {
   readonly contacts = new Map<string, { publicKey: string; verified: boolean }>();
+  readonly changedKeys = new Map<string, string>();
   async get(handle: string) {
     const entry = this.contacts.get(handle);
     return entry ? { ...entry } : null;
@@ -18,6 +19,9 @@ class MemoryTrustStore implements TrustStore {
   }
   async markVerified(handle: string, publicKey: string) {
     this.contacts.set(handle, { publicKey, verified: true });
+  }
+  async sawChangedKey(handle: string, publicKey: string) {
+    this.changedKeys.set(handle, publicKey);
   }
 }
 

@@ -22,6 +22,8 @@ export interface TrustStore {
   pin(handle: string, publicKey: string): Promise<void>;
   /** Pins `publicKey` for `handle` as verified (the users compared security codes). */
   markVerified(handle: string, publicKey: string): Promise<void>;
+  /** A key other than the pinned one was presented for `handle` (kept for a warning, not pinned). */
+  sawChangedKey(handle: string, publicKey: string): Promise<void>;
 }
 
 export interface CallSecurityOptions {
@@ -258,7 +260,10 @@ export class CallSecurity {
       await this.trust.pin(handle, publicKey);
       return 'new';
     }
-    if (pinned.publicKey !== publicKey) return 'changed';
+    if (pinned.publicKey !== publicKey) {
+      await this.trust.sawChangedKey(handle, publicKey);
+      return 'changed';
+    }
     return pinned.verified ? 'verified' : 'pinned';
   }
 
