@@ -95,7 +95,8 @@ type CallRequest = Extract<
       | 'media.publish'
       | 'media.subscribe-answer'
       | 'media.trickle'
-      | 'e2ee.handshake';
+      | 'e2ee.handshake'
+      | 'call.hold';
   }
 >;
 
@@ -160,6 +161,8 @@ export class CallService {
       }
       case 'e2ee.handshake':
         return this.relayHandshake(from, message);
+      case 'call.hold':
+        return this.hold(from, message.callId, message.onHold);
     }
   }
 
@@ -200,7 +203,7 @@ export class CallService {
   async shutdown(): Promise<void> {
     const rooms = [...this.calls.values()].map((call) => {
       const room = call.room;
-      this.finish(call, { reason: 'failed' });
+      this.finish(call, { reason: 'server-shutdown' });
       return room;
     });
     await Promise.allSettled(rooms.map((room) => room?.destroy()));
@@ -218,8 +221,13 @@ export class CallService {
     const callee = this.ports.accounts.byHandle(message.to);
     if (!callee) return void refuse('unknown-user');
     if (!this.ports.isConnected(callee.handle)) return void refuse('offline');
-    if (this.ports.isDoNotDisturb(callee.handle)) return void refuse('dnd');
-    if (this.callOf.has(callee.handle)) return void refuse('busy');
+    const missed = (reason: 'dnd' | 'busy') => {
+      refuse(reason);
+      // The callee is not rung, but its history should show the call.
+      this.ports.send(callee.handle, { type: 'call.missed', callId: message.callId, from: from.handle, video: message.video, reason });
+    };
+    if (this.ports.isDoNotDisturb(callee.handle)) return missed('dnd');
+    if (this.callOf.has(callee.handle)) return missed('busy');
 
     const call: LiveCall = {
       id: message.callId,
@@ -308,6 +316,14 @@ export class CallService {
     }
     const peer = call.parties[otherParty(party)].handle;
     this.ports.send(peer, { type: 'e2ee.handshake', callId: call.id, seq: message.seq, payload: message.payload });
+  }
+
+  /** Tells the other party that `from` put the call on hold or resumed it (the media stays up). */
+  private hold(from: Account, callId: CallId, onHold: boolean): void {
+    const call = this.own(from, callId);
+    if (call.state !== 'connecting' && call.state !== 'active') throw new CallError('not-allowed', 'only an accepted call can be put on hold');
+    const peer = call.parties[otherParty(this.partyOfHandle(call, from.handle))].handle;
+    this.ports.send(peer, { type: 'call.hold', callId, onHold, by: from.handle });
   }
 
   // ---- media events -----------------------------------------------------------------------------

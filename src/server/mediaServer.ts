@@ -69,6 +69,11 @@ export class MediaServer implements RoomFactory {
     this.gateway = gateway;
     this.retryDelay = BACKOFF_MS.first;
     log.info('connected to Janus', { url });
+    // No call survives a server restart or a lost Janus connection: their rooms are orphans now.
+    gateway.sweepRooms().then(
+      (count) => count && log.info('destroyed rooms left behind by an earlier run', { count }),
+      (error: unknown) => log.warn('could not look for orphaned rooms', { error: String(error) }),
+    );
     gateway.onClose((error) => {
       if (this.gateway !== gateway) return;
       this.gateway = null;

@@ -284,6 +284,35 @@ describe('calls', () => {
     await expect(invite(alice, 15, 'dave')).rejects.toMatchObject({ code: 'not-allowed' });
   });
 
+  it('tells a callee it was not rung (do-not-disturb, busy) so its history shows the missed call', async () => {
+    const harness = await startHarness();
+    const { alice, bob } = await twoUsers(harness);
+    const carol = new TestUser('carol');
+    await carol.connect(harness.url);
+    await bob.client.request({ type: 'presence.set', status: 'dnd' });
+    await alice.client.request({ type: 'call.invite', callId: callId(20), to: 'bob', video: true, decision: decision('caller') });
+    expect(await bob.next('call.missed')).toMatchObject({ callId: callId(20), from: 'alice', video: true, reason: 'dnd' });
+    await bob.client.request({ type: 'presence.set', status: 'available' });
+    await alice.client.request({ type: 'call.invite', callId: callId(21), to: 'bob', video: false, decision: decision('caller') });
+    await bob.next('call.incoming');
+    await carol.client.request({ type: 'call.invite', callId: callId(22), to: 'bob', video: false, decision: decision('caller') });
+    expect(await bob.next('call.missed')).toMatchObject({ callId: callId(22), from: 'carol', reason: 'busy' });
+    expect(bob.inbox.filter((m) => m.type === 'call.incoming')).toHaveLength(0);
+  });
+
+  it('relays hold and resume to the other party, only in an accepted call', async () => {
+    const harness = await startHarness();
+    const { alice, bob } = await twoUsers(harness);
+    await alice.client.request({ type: 'call.invite', callId: callId(23), to: 'bob', video: false, decision: decision('caller') });
+    await bob.next('call.incoming');
+    await expect(alice.client.request({ type: 'call.hold', callId: callId(23), onHold: true })).rejects.toMatchObject({ code: 'not-allowed' });
+    await bob.client.request({ type: 'call.accept', callId: callId(23), decision: decision('callee') });
+    alice.client.send({ type: 'call.hold', callId: callId(23), onHold: true });
+    expect(await bob.next('call.hold')).toMatchObject({ callId: callId(23), onHold: true, by: 'alice' });
+    alice.client.send({ type: 'call.hold', callId: callId(23), onHold: false });
+    expect(await bob.next('call.hold')).toMatchObject({ onHold: false, by: 'alice' });
+  });
+
   it('ends an unanswered call with no-answer', async () => {
     const harness = await startHarness({ ringTimeoutMs: 100 });
     const { alice, bob } = await twoUsers(harness);

@@ -73,6 +73,7 @@ export const EndReason = z.enum([
   'disconnected', // a party's connection was lost and did not come back in time
   'failed', // media or server failure
   'e2ee-failed', // the end-to-end encryption handshake or its verification failed
+  'server-shutdown', // the signaling server is stopping (e.g. for a restart)
 ]);
 export type EndReason = z.infer<typeof EndReason>;
 
@@ -182,6 +183,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   }),
   /** Relays one end-to-end handshake message to the peer, unread. */
   z.object({ ...clientBase, type: z.literal('e2ee.handshake'), callId: CallId, seq: z.number().int().min(0).max(7), payload: Opaque }),
+  /** Puts the call on hold (this side sends and plays nothing) or resumes it; the peer is told. */
+  z.object({ ...clientBase, type: z.literal('call.hold'), callId: CallId, onHold: z.boolean() }),
   /** Starts or stops recording / transcribing the call (refused when it is end-to-end encrypted). */
   z.object({ ...clientBase, type: z.literal('recording.start'), callId: CallId }),
   z.object({ ...clientBase, type: z.literal('recording.stop'), callId: CallId }),
@@ -242,6 +245,13 @@ export const ServerMessage = z.discriminatedUnion('type', [
   /** The peer's media is published: answer this offer to receive it. */
   z.object({ ...serverBase, type: z.literal('media.subscribe-offer'), callId: CallId, jsep: Jsep }),
   z.object({ ...serverBase, type: z.literal('e2ee.handshake'), callId: CallId, seq: z.number().int().min(0).max(7), payload: Opaque }),
+  /** To the other party: the call was put on hold, or resumed, by `by`. */
+  z.object({ ...serverBase, type: z.literal('call.hold'), callId: CallId, onHold: z.boolean(), by: Handle }),
+  /**
+   * To a callee who was not rung: a call it missed because it had do-not-disturb on or was in
+   * another call (for its call history). The caller got `call.ended` with the same reason.
+   */
+  z.object({ ...serverBase, type: z.literal('call.missed'), callId: CallId, from: Handle, video: z.boolean(), reason: z.enum(['dnd', 'busy']) }),
   /**
    * To both parties whenever either changes it: whether the call is being recorded and transcribed
    * now, and who made the last change.

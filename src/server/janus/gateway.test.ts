@@ -45,6 +45,11 @@ class FakeHandle extends EventEmitter {
   destroy(request: { room: string }) {
     return this.call('destroy', request, { room: request.room });
   }
+  /** Rooms Janus lists to the admin; tests set them. */
+  listed: { room: string; description: string }[] = [];
+  list(request: unknown) {
+    return this.call('list', request, { list: this.listed });
+  }
   joinConfigurePublisher(request: { room: string; feed: string }) {
     return this.call('joinConfigurePublisher', request, { room: request.room, feed: request.feed, jsep: { type: 'answer', sdp: `answer-${this.id}` } });
   }
@@ -175,7 +180,8 @@ describe('JanusGateway', () => {
     expect(method).toBe('create');
     expect(request).toEqual({
       room: room.id,
-      secret: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
+      description: 'softphone call',
+      secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       admin_key: 'admin-key',
       max_publishers: 2,
       is_private: true,
@@ -187,6 +193,23 @@ describe('JanusGateway', () => {
     });
     expect(room.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(room.e2ee).toBe(settings.e2ee);
+  });
+
+  it('destroys the rooms an earlier run left behind, and only those', async () => {
+    const gateway = await connect();
+    const live = await gateway.createRoom({ e2ee: true, video: false });
+    const createdSecret = (control().calls[0]?.[1] as { secret: string }).secret;
+    control().listed = [
+      { room: live.id, description: 'softphone call' },
+      { room: 'orphan-1', description: 'softphone call' },
+      { room: 'somebody-elses', description: 'team standup' },
+    ];
+    expect(await gateway.sweepRooms()).toBe(1);
+    const destroyed = control().calls.filter(([method]) => method === 'destroy').map(([, request]) => request as { room: string; secret: string });
+    expect(destroyed.map((request) => request.room)).toEqual(['orphan-1']);
+    // The secret is derived from the admin key and the room id, so a restarted server knows it.
+    expect(destroyed[0]?.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(destroyed[0]?.secret).not.toBe(createdSecret);
   });
 
   it('gives every room its own id and secret', async () => {

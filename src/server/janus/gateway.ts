@@ -2,7 +2,7 @@
 // handle and subscribes to the other party on a second one. Built on janode's VideoRoom plugin:
 // every Janus request is bounded in time and its failure becomes a JanusError carrying Janus's
 // code, and a leg that fails midway is detached so the call can retry or be torn down cleanly.
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import Janode from 'janode';
 import type { JanodeConnection, JanodeHandle, JanodeSession, JanusTrickleCandidate, HandleHangupEvent, HandleMediaEvent } from 'janode';
 import VideoRoomPlugin from 'janode/plugins/videoroom';
@@ -92,11 +92,12 @@ export class JanusGateway {
   async createRoom(settings: { e2ee: boolean; video: boolean }): Promise<MediaRoom> {
     this.assertOpen();
     const id = randomToken(16);
-    const secret = randomToken(24);
+    const secret = this.roomSecret(id);
     const { e2ee, video } = settings;
     await this.request('create room', () =>
       this.control.create({
         room: id,
+        description: ROOM_DESCRIPTION,
         secret,
         admin_key: this.options.adminKey,
         max_publishers: 2,
@@ -125,6 +126,30 @@ export class JanusGateway {
     this.rooms.add(room);
     this.options.log.info('room created', { room: id, e2ee, video });
     return room;
+  }
+
+  /**
+   * Destroys this server's rooms that no live call uses — left behind when the server stopped or
+   * lost Janus mid-call. Returns how many there were.
+   */
+  async sweepRooms(): Promise<number> {
+    this.assertOpen();
+    const { list } = await this.request('list rooms', () => this.control.list({ admin_key: this.options.adminKey }));
+    const live = new Set([...this.rooms].map((room) => room.id));
+    const orphans = list.filter((room) => room.description === ROOM_DESCRIPTION && !live.has(String(room.room)));
+    for (const orphan of orphans) {
+      const room = String(orphan.room);
+      await this.request(`destroy orphaned room ${room}`, () => this.control.destroy({ room, secret: this.roomSecret(room) }));
+    }
+    return orphans.length;
+  }
+
+  /**
+   * A room's secret, derived from the admin key so that a restarted server can still destroy the
+   * rooms its previous run left behind (the admin key never leaves the server).
+   */
+  private roomSecret(room: string): string {
+    return createHmac('sha256', this.options.adminKey).update(`softphone/room-secret/v1/${room}`).digest('base64url');
   }
 
   /** Calls `listener` once when the connection to Janus ends: with an error unless `close()` ended it. */
@@ -511,6 +536,9 @@ function toJanusCandidate(candidate: IceCandidate): JanusTrickleCandidate {
     ...(candidate.sdpMLineIndex !== undefined ? { sdpMLineIndex: candidate.sdpMLineIndex } : {}),
   };
 }
+
+/** Marks the rooms this server makes, so that orphans can be told from other rooms on the same Janus. */
+const ROOM_DESCRIPTION = 'softphone call';
 
 function randomToken(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
