@@ -4,11 +4,13 @@
 // logic of its own.
 import { CallMedia } from '../media/callMedia';
 import { FrameEncryption } from '../media/frameEncryption';
+import type { ContactsController } from '../contacts/contactsController';
 import type { HostBridge } from '../host/bridge';
 import type { ServerConnection } from '../signaling/serverConnection';
 import { getState, setState, updateCall, type CallView, type EndedCallView } from '../store/appStore';
 import type { Sounds } from '../ui/sounds';
 import type { E2eeStep, HandshakeMessage } from '../../shared/bridge';
+import { outcomeOf } from '../../shared/contacts/callHistory';
 import { toBase64Url } from '../../shared/encoding';
 import type { CallId, E2eeDecision, EndReason, ServerMessage } from '../../shared/protocol';
 import { SignalingError } from '../../shared/signalingClient';
@@ -24,6 +26,8 @@ interface LiveCall {
   readonly peerKey: string;
   readonly video: boolean;
   readonly localDecision: E2eeDecision;
+  /** When the call was dialed or started ringing here (ms since the epoch). */
+  readonly startedAt: number;
   /** The caller's decision, known to the callee from the invite. */
   peerDecision: E2eeDecision | null;
   media: CallMedia | null;
@@ -48,12 +52,13 @@ export class CallController {
     private readonly host: HostBridge,
     private readonly server: ServerConnection,
     private readonly sounds: Sounds,
+    private readonly contacts: ContactsController,
   ) {
     server.onMessage((message) => this.onServerMessage(message));
     server.onSession((session) => {
       // After a reconnect the server says whether our call survived the lost connection.
       const call = this.call;
-      if (call && session.activeCallId !== call.id) this.finish(call, 'disconnected', false, 'the connection to the server was lost');
+      if (call && session.activeCallId !== call.id) this.finish(call, 'disconnected', true, null);
     });
     host.onEvent((event) => {
       if (event.type === 'dial') void this.dial(event.handle, { video: false });
@@ -133,8 +138,38 @@ export class CallController {
     const call = this.call;
     const view = getState().call;
     if (!call || !view) return;
-    call.media?.setMuted(!view.muted);
+    call.media?.setSendState({ muted: !view.muted });
     updateCall(call.id, { muted: !view.muted });
+  }
+
+  /** Puts the call on hold (nothing sent, nothing played) or resumes it; the peer is told. */
+  toggleHold(): void {
+    const call = this.call;
+    const view = getState().call;
+    if (!call || !view || (view.phase !== 'active' && view.phase !== 'connecting')) return;
+    const onHold = !view.onHold;
+    try {
+      this.server.send({ type: 'call.hold', callId: call.id, onHold });
+    } catch {
+      return this.notice('Not connected to the server: the call cannot be put on hold now.');
+    }
+    call.media?.setSendState({ onHold });
+    updateCall(call.id, { onHold });
+  }
+
+  toggleCamera(): void {
+    const call = this.call;
+    const view = getState().call;
+    if (!call || !view?.video) return;
+    call.media?.setSendState({ cameraOff: !view.cameraOff });
+    updateCall(call.id, { cameraOff: !view.cameraOff });
+  }
+
+  /** Switches the microphone now and keeps the choice for later calls. */
+  async switchMicrophone(deviceId: string | null): Promise<void> {
+    const settings = await this.host.calls['settings.update']({ audioInputId: deviceId });
+    setState({ settings });
+    await this.call?.media?.switchMicrophone(deviceId);
   }
 
   async markPeerVerified(): Promise<void> {
@@ -154,6 +189,7 @@ export class CallController {
 
   private onServerMessage(message: ServerMessage): void {
     if (message.type === 'call.incoming') return void this.incoming(message);
+    if (message.type === 'call.missed') return void this.recordMissed(message);
     if (!('callId' in message)) return;
     const call = this.call;
     if (!call || call.id !== message.callId) return;
@@ -166,6 +202,9 @@ export class CallController {
         this.sounds.stop();
         updateCall(call.id, { phase: 'connecting' });
         this.enqueue(call, () => this.begin(call, message.decision, message.roomE2ee));
+        break;
+      case 'call.hold':
+        updateCall(call.id, { peerOnHold: message.onHold });
         break;
       case 'call.active':
         updateCall(call.id, { phase: 'active', activeSince: Date.now() });
@@ -219,6 +258,7 @@ export class CallController {
   private track(fields: Pick<LiveCall, 'id' | 'role' | 'peer' | 'peerKey' | 'video' | 'localDecision'>): LiveCall {
     const call: LiveCall = {
       ...fields,
+      startedAt: Date.now(),
       peerDecision: null,
       media: null,
       encryption: null,
@@ -240,6 +280,9 @@ export class CallController {
         video: call.video,
         e2ee: null,
         muted: false,
+        onHold: false,
+        peerOnHold: false,
+        cameraOff: false,
         activeSince: null,
         counters: null,
         stats: null,
@@ -322,6 +365,7 @@ export class CallController {
       },
       onRemoteStream: (stream) => updateCall(call.id, { remoteStream: stream }),
       onFailure: (message) => console.warn(message),
+      onMicrophoneReplaced: (message) => this.notice(message),
     });
     call.media = media;
     try {
@@ -386,6 +430,24 @@ export class CallController {
     call.encryption?.close();
     this.sounds.stop();
     void this.host.calls['call.end']({ callId: call.id }).catch(() => undefined);
+    const view = getState().call;
+    const answeredAt = view?.callId === call.id ? view.activeSince : null;
+    void this.contacts
+      .record({
+        callId: call.id,
+        peer: call.peer,
+        direction: call.role === 'caller' ? 'outgoing' : 'incoming',
+        startedAt: call.startedAt,
+        answeredAt,
+        endedAt: Date.now(),
+        outcome: outcomeOf({ direction: call.role === 'caller' ? 'outgoing' : 'incoming', answered: answeredAt !== null, reason, byMe }),
+        endReason: reason,
+        e2ee: view?.callId === call.id && view.e2ee?.state === 'established',
+        video: call.video,
+        seen: false,
+      })
+      .then(() => this.contacts.refreshContacts())
+      .catch((error: unknown) => console.warn('could not record the call in the history:', error));
     const ended: EndedCallView = {
       callId: call.id,
       direction: call.role === 'caller' ? 'outgoing' : 'incoming',
@@ -395,6 +457,24 @@ export class CallController {
       detail: detail ?? call.endDetail,
     };
     setState({ call: null, lastEnded: ended });
+  }
+
+  /** A call the server did not ring us for (do-not-disturb, busy): it goes into the history as missed. */
+  private async recordMissed(message: Extract<ServerMessage, { type: 'call.missed' }>): Promise<void> {
+    const now = Date.now();
+    await this.contacts.record({
+      callId: message.callId,
+      peer: message.from,
+      direction: 'incoming',
+      startedAt: now,
+      answeredAt: null,
+      endedAt: now,
+      outcome: 'missed',
+      endReason: message.reason,
+      e2ee: false,
+      video: message.video,
+      seen: false,
+    });
   }
 
   private notice(text: string): void {

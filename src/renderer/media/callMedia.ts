@@ -24,6 +24,15 @@ export interface CallMediaOptions {
   onRemoteStream(stream: MediaStream): void;
   /** A peer connection failed for good. */
   onFailure(message: string): void;
+  /** The microphone in use went away (unplugged); the default one was taken instead. */
+  onMicrophoneReplaced(message: string): void;
+}
+
+/** What this side sends: the microphone muted, the whole call on hold, the camera off. */
+export interface SendState {
+  muted: boolean;
+  onHold: boolean;
+  cameraOff: boolean;
 }
 
 const BASE_CONFIG: RTCConfiguration = { bundlePolicy: 'max-bundle', iceServers: [] };
@@ -34,22 +43,19 @@ export class CallMedia {
   private localStream: MediaStream | null = null;
   private readonly remoteStream = new MediaStream();
   private lastBytes = { time: 0, inbound: 0, outbound: 0 };
+  private sendState: SendState = { muted: false, onHold: false, cameraOff: false };
   private closed = false;
 
   constructor(private readonly options: CallMediaOptions) {}
 
   /** Captures the microphone (and camera) and publishes it to the room. */
   async publish(): Promise<MediaStream> {
-    const { video, audioInputId, videoInputId, audioProcessing, encryption, signals } = this.options;
+    const { video, audioInputId, videoInputId, encryption, signals } = this.options;
     this.localStream = await navigator.mediaDevices.getUserMedia({
-      audio: {
-        ...(audioInputId ? { deviceId: { exact: audioInputId } } : {}),
-        echoCancellation: audioProcessing,
-        noiseSuppression: audioProcessing,
-        autoGainControl: audioProcessing,
-      },
+      audio: this.microphoneConstraints(audioInputId),
       video: video ? (videoInputId ? { deviceId: { exact: videoInputId } } : true) : false,
     });
+    for (const track of this.localStream.getAudioTracks()) this.watchMicrophone(track);
     if (this.closed) {
       this.stopLocal();
       throw new Error('the call ended while the microphone was starting');
@@ -85,8 +91,32 @@ export class CallMedia {
     signals.subscribeAnswer({ type: 'answer', sdp: answer.sdp ?? '' });
   }
 
-  setMuted(muted: boolean): void {
-    for (const track of this.localStream?.getAudioTracks() ?? []) track.enabled = !muted;
+  /** Mute, hold and camera-off all come down to which tracks send: applied together here. */
+  setSendState(state: Partial<SendState>): void {
+    this.sendState = { ...this.sendState, ...state };
+    const { muted, onHold, cameraOff } = this.sendState;
+    for (const track of this.localStream?.getAudioTracks() ?? []) track.enabled = !muted && !onHold;
+    for (const track of this.localStream?.getVideoTracks() ?? []) track.enabled = !cameraOff && !onHold;
+  }
+
+  /** Switches the microphone during the call (no renegotiation: the sender keeps its transform). */
+  async switchMicrophone(deviceId: string | null): Promise<void> {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: this.microphoneConstraints(deviceId) });
+    const track = stream.getAudioTracks()[0];
+    const sender = this.publisher?.getSenders().find((candidate) => candidate.track?.kind === 'audio' || candidate.track === null);
+    if (!track || !sender || !this.localStream || this.closed) {
+      for (const unused of stream.getTracks()) unused.stop();
+      return;
+    }
+    await sender.replaceTrack(track);
+    for (const old of this.localStream.getAudioTracks()) {
+      this.localStream.removeTrack(old);
+      old.onended = null;
+      old.stop();
+    }
+    this.localStream.addTrack(track);
+    this.watchMicrophone(track);
+    this.setSendState({});
   }
 
   /** Quality and flow figures from WebRTC stats. */
@@ -146,8 +176,32 @@ export class CallMedia {
     for (const track of this.remoteStream.getTracks()) track.stop();
   }
 
+  private microphoneConstraints(deviceId: string | null): MediaTrackConstraints {
+    const processing = this.options.audioProcessing;
+    return {
+      ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
+      echoCancellation: processing,
+      noiseSuppression: processing,
+      autoGainControl: processing,
+    };
+  }
+
+  /** When the microphone is unplugged mid-call, carry on with the default one. */
+  private watchMicrophone(track: MediaStreamTrack): void {
+    track.onended = () => {
+      if (this.closed) return;
+      this.switchMicrophone(null).then(
+        () => this.options.onMicrophoneReplaced('The microphone was disconnected; using the default microphone.'),
+        (error: unknown) => this.options.onFailure(`no microphone is available: ${String(error)}`),
+      );
+    };
+  }
+
   private stopLocal(): void {
-    for (const track of this.localStream?.getTracks() ?? []) track.stop();
+    for (const track of this.localStream?.getTracks() ?? []) {
+      track.onended = null;
+      track.stop();
+    }
     this.localStream = null;
   }
 

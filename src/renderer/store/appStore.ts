@@ -2,8 +2,9 @@
 // enforces it). Nothing secret lives here: no key, no key material, no handshake bytes — only what
 // the screens show.
 import { create } from 'zustand';
-import type { E2eeStatus, IdentityInfo, PeerTrust } from '../../shared/bridge';
-import type { EndReason } from '../../shared/protocol';
+import type { ContactView, E2eeStatus, IdentityInfo, PeerTrust } from '../../shared/bridge';
+import type { HistoryEntry } from '../../shared/contacts/callHistory';
+import type { EndReason, PresenceStatus } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
 import type { CaptureView, RecordingsView } from '../capture/captureView';
 import type { TransformTimesReport } from '../media/transformTimes';
@@ -50,6 +51,12 @@ export interface CallView {
   /** Null until both decisions are known. */
   e2ee: E2eeStatus | null;
   muted: boolean;
+  /** This side put the call on hold (sends nothing, plays nothing). */
+  onHold: boolean;
+  /** The peer put the call on hold. */
+  peerOnHold: boolean;
+  /** Video calls: this side's camera is off. */
+  cameraOff: boolean;
   /** When media started flowing (ms since epoch). */
   activeSince: number | null;
   counters: FrameCounters | null;
@@ -83,6 +90,12 @@ export interface AppState {
   /** Recording and transcription of the current call, or of the last one until another starts. */
   capture: CaptureView | null;
   recordings: RecordingsView;
+  contacts: ContactView[];
+  history: HistoryEntry[];
+  /** Presence of the contacts, as the server reports it. */
+  presence: Record<string, PresenceStatus>;
+  /** This user's do-not-disturb choice (incoming calls are declined and land in history as missed). */
+  doNotDisturb: boolean;
 }
 
 const initialState: AppState = {
@@ -96,6 +109,10 @@ const initialState: AppState = {
   notice: null,
   capture: null,
   recordings: { state: 'idle', items: [], problem: null },
+  contacts: [],
+  history: [],
+  presence: {},
+  doNotDisturb: false,
 };
 
 export const useAppStore = create<AppState>(() => initialState);

@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import { CallScreen } from './CallScreen';
 import { CaptureAfterCall } from './CaptureControls';
-import { Dialer } from './Dialer';
+import { useSession } from './context';
 import { EndedNotice } from './EndedNotice';
 import { FirstRun } from './FirstRun';
 import { RecordingsPanel } from './RecordingsPanel';
+import { Home } from './Home';
+import { useCallShortcuts } from './shortcuts';
 import { SettingsPanel } from './SettingsPanel';
 import { useApp } from '../store/appStore';
 
@@ -23,17 +25,32 @@ function ConnectionBadge() {
   );
 }
 
+function DoNotDisturb() {
+  const session = useSession();
+  const on = useApp((s) => s.doNotDisturb);
+  return (
+    <label className="inline">
+      <input type="checkbox" checked={on} onChange={(e) => session.contacts.setDoNotDisturb(e.target.checked)} />
+      Do not disturb
+    </label>
+  );
+}
+
 export function App() {
+  const session = useSession();
   const boot = useApp((s) => s.boot);
   const call = useApp((s) => s.call);
+  const notice = useApp((s) => s.notice);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [recordingsOpen, setRecordingsOpen] = useState(false);
+  useCallShortcuts(session.calls);
 
   return (
     <div className="app">
       <header>
         <h1>Softphone</h1>
         {boot.state === 'ready' && <ConnectionBadge />}
+        {boot.state === 'ready' && <DoNotDisturb />}
         {boot.state === 'ready' && (
           <button type="button" aria-expanded={recordingsOpen} onClick={() => setRecordingsOpen(!recordingsOpen)}>
             Recordings
@@ -54,7 +71,12 @@ export function App() {
       {boot.state === 'first-run' && <FirstRun />}
       {boot.state === 'ready' && (
         <main>
-          {call ? <CallScreen call={call} /> : <Dialer />}
+          {notice && (
+            <p role="alert" className="notice">
+              {notice}
+            </p>
+          )}
+          {call ? <CallScreen call={call} /> : <Home />}
           <EndedNotice />
           <CaptureAfterCall />
         </main>

@@ -1,9 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { CallDetails } from './CallDetails';
 import { CaptureControls } from './CaptureControls';
+import { callQuality } from './callQuality';
 import { useSession } from './context';
 import { SecurityStatus } from './SecurityStatus';
+import { SHORTCUTS } from './shortcuts';
 import { formatDuration } from './text';
+import { useMediaDevices } from './useMediaDevices';
 import { useApp, type CallView } from '../store/appStore';
 
 function Elapsed({ since }: { since: number }) {
@@ -32,9 +35,51 @@ function RemoteMedia({ call }: { call: CallView }) {
   }, [outputId]);
   return (
     <>
-      <audio ref={audio} autoPlay aria-label={`Audio from ${call.peer}`} />
+      <audio ref={audio} autoPlay muted={call.onHold} aria-label={`Audio from ${call.peer}`} />
       {call.video && <video ref={video} autoPlay playsInline muted aria-label={`Video from ${call.peer}`} className="remote-video" />}
     </>
+  );
+}
+
+function QualityIndicator({ call }: { call: CallView }) {
+  const quality = callQuality(call.stats);
+  if (!quality || call.phase !== 'active') return null;
+  const text =
+    quality.level === 'good' ? 'Good connection' : `${quality.level === 'poor' ? 'Poor' : 'Fair'} connection: ${quality.reasons.join(', ')}`;
+  return (
+    <p role="status" aria-label="Connection quality" className={`quality ${quality.level}`}>
+      {text}
+    </p>
+  );
+}
+
+/** Microphone and speaker, switchable during the call. */
+function DevicePicker() {
+  const session = useSession();
+  const settings = useApp((s) => s.settings);
+  const microphones = useMediaDevices('audioinput');
+  const speakers = useMediaDevices('audiooutput');
+  return (
+    <div className="devices">
+      <label htmlFor="call-microphone">Microphone</label>
+      <select id="call-microphone" value={settings?.audioInputId ?? ''} onChange={(e) => void session.calls.switchMicrophone(e.target.value || null)}>
+        <option value="">System default</option>
+        {microphones.map((device) => (
+          <option key={device.deviceId} value={device.deviceId}>
+            {device.label || 'Microphone'}
+          </option>
+        ))}
+      </select>
+      <label htmlFor="call-speaker">Speaker</label>
+      <select id="call-speaker" value={settings?.audioOutputId ?? ''} onChange={(e) => void session.updateSettings({ audioOutputId: e.target.value || null })}>
+        <option value="">System default</option>
+        {speakers.map((device) => (
+          <option key={device.deviceId} value={device.deviceId}>
+            {device.label || 'Speaker'}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 
@@ -42,6 +87,8 @@ function RemoteMedia({ call }: { call: CallView }) {
 export function CallScreen({ call }: { call: CallView }) {
   const { calls } = useSession();
   const [showDetails, setShowDetails] = useState(false);
+  const [showDevices, setShowDevices] = useState(false);
+  const serverOnline = useApp((s) => s.connection.state === 'online');
 
   if (call.phase === 'confirm-key-change') {
     return (
@@ -69,10 +116,10 @@ export function CallScreen({ call }: { call: CallView }) {
         <h2 id="call-title">Incoming {call.video ? 'video ' : ''}call from {call.peer}</h2>
         <SecurityStatus call={call} />
         <div className="actions">
-          <button type="button" className="accept" onClick={() => void calls.accept()} autoFocus>
+          <button type="button" className="accept" onClick={() => void calls.accept()} autoFocus aria-keyshortcuts={SHORTCUTS.accept} title={SHORTCUTS.accept}>
             Accept
           </button>
-          <button type="button" className="decline" onClick={() => calls.decline()}>
+          <button type="button" className="decline" onClick={() => calls.decline()} aria-keyshortcuts={SHORTCUTS.decline} title={SHORTCUTS.decline}>
             Decline
           </button>
         </div>
@@ -80,6 +127,7 @@ export function CallScreen({ call }: { call: CallView }) {
     );
   }
 
+  const inCall = call.phase === 'connecting' || call.phase === 'active';
   const status =
     call.phase === 'dialing' ? 'Calling…' : call.phase === 'ringing' ? 'Ringing…' : call.phase === 'connecting' ? 'Connecting…' : null;
   return (
@@ -88,20 +136,55 @@ export function CallScreen({ call }: { call: CallView }) {
       <p role="status" aria-label="Call status">
         {status ?? (call.activeSince ? <Elapsed since={call.activeSince} /> : null)}
       </p>
+      {!serverOnline && (
+        <p role="status" className="warning">
+          Reconnecting to the server… the call goes on meanwhile.
+        </p>
+      )}
+      {call.peerOnHold && (
+        <p role="status" aria-label="Hold" className="warning">
+          {call.peer} put the call on hold.
+        </p>
+      )}
+      {call.onHold && (
+        <p role="status" aria-label="Hold" className="warning">
+          You put the call on hold.
+        </p>
+      )}
+      <QualityIndicator call={call} />
       <SecurityStatus call={call} />
       <CaptureControls call={call} />
       <RemoteMedia call={call} />
       <div className="actions">
-        <button type="button" aria-pressed={call.muted} onClick={() => calls.toggleMute()} disabled={call.phase !== 'connecting' && call.phase !== 'active'}>
+        <button
+          type="button"
+          aria-pressed={call.muted}
+          onClick={() => calls.toggleMute()}
+          disabled={!inCall}
+          aria-keyshortcuts={SHORTCUTS.mute}
+          title={SHORTCUTS.mute}
+        >
           Mute
         </button>
-        <button type="button" className="hangup" onClick={() => calls.hangUp()}>
+        <button type="button" aria-pressed={call.onHold} onClick={() => calls.toggleHold()} disabled={!inCall} aria-keyshortcuts={SHORTCUTS.hold} title={SHORTCUTS.hold}>
+          Hold
+        </button>
+        {call.video && (
+          <button type="button" aria-pressed={call.cameraOff} onClick={() => calls.toggleCamera()} disabled={!inCall}>
+            Camera off
+          </button>
+        )}
+        <button type="button" className="hangup" onClick={() => calls.hangUp()} aria-keyshortcuts={SHORTCUTS.hangUp} title={SHORTCUTS.hangUp}>
           Hang up
+        </button>
+        <button type="button" aria-expanded={showDevices} onClick={() => setShowDevices(!showDevices)}>
+          Devices
         </button>
         <button type="button" aria-expanded={showDetails} onClick={() => setShowDetails(!showDetails)}>
           Call details
         </button>
       </div>
+      {showDevices && <DevicePicker />}
       {showDetails && <CallDetails call={call} />}
     </section>
   );

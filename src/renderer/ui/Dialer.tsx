@@ -7,7 +7,6 @@ import { Handle } from '../../shared/protocol';
 export function Dialer() {
   const session = useSession();
   const online = useApp((s) => s.connection.state === 'online');
-  const notice = useApp((s) => s.notice);
   const [handle, setHandle] = useState('');
   const [video, setVideo] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -33,9 +32,9 @@ export function Dialer() {
           Call
         </button>
       </form>
-      {(error ?? notice) && (
+      {error && (
         <p role="alert" className="error">
-          {error ?? notice}
+          {error}
         </p>
       )}
     </section>

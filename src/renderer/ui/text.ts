@@ -26,6 +26,8 @@ export function endedText(ended: EndedCallView): string {
       return byMe ? 'The call ended: your connection to the server was lost.' : `The call ended: ${peer}’s connection was lost.`;
     case 'failed':
       return detail ? `The call failed: ${detail}.` : 'The call failed.';
+    case 'server-shutdown':
+      return 'The call ended: the server was shut down (it may be restarting).';
     case 'e2ee-failed':
       return `The call ended because end-to-end encryption could not be established${detail ? `: ${detail}` : ''}.`;
   }
