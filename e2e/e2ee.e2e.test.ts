@@ -75,6 +75,20 @@ describe('end-to-end encryption, driven through the UI', () => {
     await hangUp(alice, bob);
   });
 
+  it('encrypts video too: a video call decodes frames both ways through the E2EE worker', async () => {
+    await alice.page.getByRole('checkbox', { name: 'With video' }).check();
+    await connect(alice, bob);
+    expect(await alice.securityCode()).toBe(await bob.securityCode());
+    await expect.poll(async () => (await bob.inboundAudio()).framesDecoded, { timeout: 15_000 }).toBeGreaterThan(30);
+    await expect.poll(async () => (await alice.inboundAudio()).framesDecoded, { timeout: 15_000 }).toBeGreaterThan(30);
+    for (const user of [alice, bob]) {
+      await user.page.getByRole('button', { name: 'Call details' }).click();
+      expect(await detail(user, 'Frames dropped: auth')).toBe(0);
+    }
+    await hangUp(alice, bob);
+    await alice.page.getByRole('checkbox', { name: 'With video' }).uncheck();
+  });
+
   it('a second call gets a different security code', async () => {
     await connect(alice, bob);
     const first = await alice.securityCode();

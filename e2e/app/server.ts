@@ -17,6 +17,8 @@ export interface TestServer {
   readonly logs: () => string;
   /** Stops the server (SIGTERM, then SIGKILL after 5 s). */
   stop(): Promise<void>;
+  /** Kills the server at once (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
   /** Stops and deletes its data folder. */
   close(): Promise<void>;
 }
@@ -69,19 +71,21 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       reject(new Error(`the server exited with ${code}:\n${stderr.slice(-2000)}`));
     });
   });
-  const stop = async () => {
+  const signal = async (first: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
+    child.kill(first);
     const force = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(force);
   };
+  const stop = () => signal('SIGTERM');
   return {
     url,
     dataDir,
     logs: () => stderr,
     stop,
+    kill: () => signal('SIGKILL'),
     async close() {
       await stop();
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });

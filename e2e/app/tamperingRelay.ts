@@ -25,6 +25,11 @@ export interface TamperingRelay {
   readonly url: string;
   /** Swaps what the relay does from now on. */
   setTampering(tampering: Tampering): void;
+  /**
+   * Cuts `handle`'s signaling connection and refuses every new one for `ms` (a network outage
+   * between that client and the server); media is not affected.
+   */
+  interrupt(handle: string, ms: number): void;
   close(): Promise<void>;
 }
 
@@ -32,6 +37,8 @@ export async function startTamperingRelay(serverUrl: string): Promise<TamperingR
   const target = new URL(serverUrl);
   let tampering: Tampering = {};
   const sockets = new Set<WebSocket>();
+  const links = new Map<RelayLink, WebSocket>();
+  let refuseUntil = 0;
 
   const proxy = http.createServer((request, response) => {
     const upstream = http.request(
@@ -46,6 +53,10 @@ export async function startTamperingRelay(serverUrl: string): Promise<TamperingR
   });
   const wss = new WebSocketServer({ server: proxy, path: '/ws' });
   wss.on('connection', (client) => {
+    if (Date.now() < refuseUntil) {
+      client.close(1013, 'unreachable');
+      return;
+    }
     const server = new WebSocket(new URL('/ws', target).href.replace(/^http/, 'ws'));
     sockets.add(client).add(server);
     const pending: string[] = [];
@@ -60,6 +71,7 @@ export async function startTamperingRelay(serverUrl: string): Promise<TamperingR
         if (client.readyState === WebSocket.OPEN) client.send(JSON.stringify(message));
       },
     };
+    links.set(link, client);
     server.on('open', () => pending.splice(0).forEach((text) => server.send(text)));
     client.on('message', (data) => {
       const message = JSON.parse(data.toString()) as ClientMessage;
@@ -72,7 +84,10 @@ export async function startTamperingRelay(serverUrl: string): Promise<TamperingR
       if (tampering.fromServer) tampering.fromServer(link, message);
       else link.toClient(message);
     });
-    client.on('close', () => server.close());
+    client.on('close', () => {
+      links.delete(link);
+      server.close();
+    });
     server.on('close', () => client.close());
     client.on('error', () => undefined);
     server.on('error', () => client.close());
@@ -82,6 +97,10 @@ export async function startTamperingRelay(serverUrl: string): Promise<TamperingR
     url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/`,
     setTampering(next) {
       tampering = next;
+    },
+    interrupt(handle, ms) {
+      refuseUntil = Date.now() + ms;
+      for (const [link, client] of links) if (link.handle === handle) client.terminate();
     },
     async close() {
       for (const socket of sockets) socket.terminate();

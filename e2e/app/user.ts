@@ -65,7 +65,7 @@ export class AppUser {
   }
 
   incomingFrom(handle: string): Locator {
-    return this.page.getByRole('heading', { name: `Incoming call from ${handle}` });
+    return this.page.getByRole('heading', { name: new RegExp(`^Incoming (video )?call from ${handle}$`) });
   }
 
   async accept(): Promise<void> {
