@@ -1,7 +1,9 @@
 // What a softphone is used for all day, driven through the web client's UI by role and name:
 // contacts, call history, hold and mute (checked from the peer's WebRTC stats), do-not-disturb,
 // and calls surviving a lost signaling connection or ending with a reason when the server restarts.
+import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './app/server';
 import { startTamperingRelay, type TamperingRelay } from './app/tamperingRelay';
@@ -12,6 +14,7 @@ const testbed = testbedJanus();
 const skipReason = 'skipReason' in testbed ? testbed.skipReason : undefined;
 if (skipReason) console.warn(`everyday-use e2e tests skipped: ${skipReason}`);
 
+const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** How much sound `user` received over `ms` (the growth of WebRTC's totalAudioEnergy). */
@@ -231,6 +234,29 @@ describe('calls through connection trouble', () => {
       await endCall(dora, erik);
     } finally {
       await Promise.all([dora.close(), erik.close()]);
+    }
+  });
+
+  it('survives a few seconds without any network to the media server: the audio comes back by itself', async (context) => {
+    const link = process.env.SOFTPHONE_TESTBED_INTERFACE;
+    if (!link) return context.skip('SOFTPHONE_TESTBED_INTERFACE is unset: the testbed names the link to take down');
+    const [hana, ivan] = await Promise.all([AppUser.open(server.url, 'hana'), AppUser.open(server.url, 'ivan')]);
+    try {
+      await connect(hana, ivan);
+      await ivan.hearsAudio();
+      await run('ip', ['link', 'set', link, 'down']);
+      try {
+        await sleep(500);
+        expect(await energyOver(ivan, 3000)).toBeLessThan(1e-4);
+      } finally {
+        await run('ip', ['link', 'set', link, 'up']);
+      }
+      await ivan.hearsAudio();
+      await hana.hearsAudio();
+      expect(await hana.callTimer.isVisible()).toBe(true);
+      await endCall(hana, ivan);
+    } finally {
+      await Promise.all([hana.close(), ivan.close()]);
     }
   });
 

@@ -117,6 +117,8 @@ async function runTestbed(options: TestbedOptions): Promise<number> {
       JANUS_ADMIN_KEY: adminKey,
       JANUS_RECORDINGS_DIR: recordingsDir,
       SOFTPHONE_TESTBED: '1',
+      // The command's end of the link to the Janus test host (tests take it down to cut media).
+      SOFTPHONE_TESTBED_INTERFACE: network.clientInterface,
     };
     const [program, ...args] = options.command;
     const [file, argv] = inNamespace(network.clientNamespace, program, args);

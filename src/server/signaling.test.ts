@@ -300,6 +300,14 @@ describe('calls', () => {
     expect(bob.inbox.filter((m) => m.type === 'call.incoming')).toHaveLength(0);
   });
 
+  it('ends a call that one side cannot carry on (its media failed), with the reason for both', async () => {
+    const harness = await startHarness();
+    const { alice, bob } = await twoUsers(harness);
+    await establish(alice, bob, callId(24));
+    bob.client.send({ type: 'call.fail', callId: callId(24), reason: 'failed' });
+    for (const user of [alice, bob]) expect(await user.next('call.ended')).toMatchObject({ reason: 'failed', by: 'bob' });
+  });
+
   it('relays hold and resume to the other party, only in an accepted call', async () => {
     const harness = await startHarness();
     const { alice, bob } = await twoUsers(harness);

@@ -162,8 +162,11 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ ...clientBase, type: z.literal('call.decline'), callId: CallId }),
   z.object({ ...clientBase, type: z.literal('call.cancel'), callId: CallId }),
   z.object({ ...clientBase, type: z.literal('call.hangup'), callId: CallId }),
-  /** Ends the call because this endpoint could not establish or verify end-to-end encryption. */
-  z.object({ ...clientBase, type: z.literal('call.fail'), callId: CallId, reason: z.literal('e2ee-failed') }),
+  /**
+   * Ends the call because this endpoint cannot go on: it could not establish or verify end-to-end
+   * encryption, or its media failed (no microphone, the media connection was lost).
+   */
+  z.object({ ...clientBase, type: z.literal('call.fail'), callId: CallId, reason: z.enum(['e2ee-failed', 'failed']) }),
   /** Publishes this endpoint's media: the answer comes back as `media.answer`. */
   z.object({
     ...clientBase,

@@ -364,7 +364,8 @@ export class CallController {
         },
       },
       onRemoteStream: (stream) => updateCall(call.id, { remoteStream: stream }),
-      onFailure: (message) => console.warn(message),
+      // The media path is gone for good (ICE failed): end the call with the reason rather than sit silent.
+      onFailure: (message) => this.sendOrEnd(call, { type: 'call.fail', callId: call.id, reason: 'failed' }, 'failed', message),
       onMicrophoneReplaced: (message) => this.notice(message),
     });
     call.media = media;
@@ -373,7 +374,7 @@ export class CallController {
     } catch (error) {
       if (call.ended) return;
       const detail = error instanceof DOMException ? `microphone unavailable: ${error.message}` : (error as Error).message;
-      this.sendOrEnd(call, { type: 'call.hangup', callId: call.id }, 'failed', detail);
+      this.sendOrEnd(call, { type: 'call.fail', callId: call.id, reason: 'failed' }, 'failed', detail);
       return;
     }
     call.statsTimer = setInterval(() => void this.refreshStats(call), STATS_INTERVAL_MS);
@@ -390,7 +391,7 @@ export class CallController {
       if (call.ended) return;
       const detail = error instanceof Error ? error.message : String(error);
       if (getState().call?.e2ee?.state === 'handshaking') this.fail(call, detail);
-      else this.sendOrEnd(call, { type: 'call.hangup', callId: call.id }, 'failed', detail);
+      else this.sendOrEnd(call, { type: 'call.fail', callId: call.id, reason: 'failed' }, 'failed', detail);
     });
   }
 
@@ -407,7 +408,7 @@ export class CallController {
   /** Sends an ending request; the server's call.ended finishes the call, or we finish it if offline. */
   private sendOrEnd(
     call: LiveCall,
-    message: { type: 'call.decline' | 'call.cancel' | 'call.hangup'; callId: CallId } | { type: 'call.fail'; callId: CallId; reason: 'e2ee-failed' },
+    message: { type: 'call.decline' | 'call.cancel' | 'call.hangup'; callId: CallId } | { type: 'call.fail'; callId: CallId; reason: 'e2ee-failed' | 'failed' },
     reason: EndReason,
     detail: string | null = null,
   ): void {
