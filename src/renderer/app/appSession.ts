@@ -4,6 +4,7 @@ import { CallController } from '../call/callController';
 import { CaptureController } from '../capture/captureController';
 import { ContactsController } from '../contacts/contactsController';
 import type { HostBridge } from '../host/bridge';
+import { reportStatusToHost } from './hostStatus';
 import { ServerConnection } from '../signaling/serverConnection';
 import { getState, setState } from '../store/appStore';
 import { createSounds, type Sounds } from '../ui/sounds';
@@ -24,6 +25,7 @@ export class AppSession {
     this.calls = new CallController(host, this.server, this.sounds, this.contacts);
     this.capture = new CaptureController(host, this.server);
     this.server.onStatus((connection) => setState({ connection }));
+    reportStatusToHost(host);
   }
 
   async boot(): Promise<void> {
