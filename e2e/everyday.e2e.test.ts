@@ -145,7 +145,7 @@ describe('contacts, history, hold, mute and do-not-disturb', () => {
     expect(await energyOver(bob, 1500)).toBeLessThan(1e-4);
 
     await alice.page.getByRole('button', { name: 'Hold', pressed: true }).click();
-    expect(await bob.page.getByRole('status', { name: 'Hold' }).count()).toBe(0);
+    await bob.page.getByRole('status', { name: 'Hold' }).waitFor({ state: 'detached' });
     await sleep(500);
     expect(await energyOver(bob, 1500)).toBeGreaterThan(0);
     await endCall(bob, alice);

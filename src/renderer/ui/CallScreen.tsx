@@ -6,8 +6,10 @@ import { useSession } from './context';
 import { SecurityStatus } from './SecurityStatus';
 import { SHORTCUTS } from './shortcuts';
 import { formatDuration } from './text';
+import { DeviceSelect } from './DeviceSettings';
 import { useMediaDevices } from './useMediaDevices';
 import { useApp, type CallView } from '../store/appStore';
+import type { SettingsPatch } from '../../shared/settings';
 
 function Elapsed({ since }: { since: number }) {
   const [now, setNow] = useState(() => Date.now());
@@ -53,32 +55,18 @@ function QualityIndicator({ call }: { call: CallView }) {
   );
 }
 
-/** Microphone and speaker, switchable during the call. */
+/** Microphone and speaker, switchable during the call (and kept as the settings for later calls). */
 function DevicePicker() {
   const session = useSession();
   const settings = useApp((s) => s.settings);
-  const microphones = useMediaDevices('audioinput');
-  const speakers = useMediaDevices('audiooutput');
+  const devices = useMediaDevices();
+  if (!settings) return null;
+  const change = (patch: SettingsPatch) =>
+    void (patch.audioInputId !== undefined ? session.calls.switchMicrophone(patch.audioInputId) : session.updateSettings(patch));
   return (
     <div className="devices">
-      <label htmlFor="call-microphone">Microphone</label>
-      <select id="call-microphone" value={settings?.audioInputId ?? ''} onChange={(e) => void session.calls.switchMicrophone(e.target.value || null)}>
-        <option value="">System default</option>
-        {microphones.map((device) => (
-          <option key={device.deviceId} value={device.deviceId}>
-            {device.label || 'Microphone'}
-          </option>
-        ))}
-      </select>
-      <label htmlFor="call-speaker">Speaker</label>
-      <select id="call-speaker" value={settings?.audioOutputId ?? ''} onChange={(e) => void session.updateSettings({ audioOutputId: e.target.value || null })}>
-        <option value="">System default</option>
-        {speakers.map((device) => (
-          <option key={device.deviceId} value={device.deviceId}>
-            {device.label || 'Speaker'}
-          </option>
-        ))}
-      </select>
+      <DeviceSelect label="Microphone" kind="audioinput" field="audioInputId" devices={devices} settings={settings} change={change} />
+      <DeviceSelect label="Speaker" kind="audiooutput" field="audioOutputId" devices={devices} settings={settings} change={change} />
     </div>
   );
 }

@@ -2,6 +2,7 @@
 // camera, speaker, ringtone and its volume, and a test sound on the chosen speaker.
 import { useEffect, useId, useState } from 'react';
 import { useSession } from './context';
+import { useMediaDevices } from './useMediaDevices';
 import { deviceChoices, startMicrophoneLevel, type DeviceKind } from '../media/devicePreview';
 import { hostErrorText } from '../host/hostError';
 import { RINGTONES, type Settings, type SettingsPatch } from '../../shared/settings';
@@ -11,7 +12,8 @@ type DeviceField = 'audioInputId' | 'audioOutputId' | 'videoInputId';
 /** Whether this browser can send sounds to a chosen speaker (AudioContext.setSinkId). */
 const canChooseSpeaker = typeof AudioContext !== 'undefined' && 'setSinkId' in AudioContext.prototype;
 
-function DeviceSelect(props: {
+/** A choice of one kind of device, saved as a setting (null is the system default). */
+export function DeviceSelect(props: {
   label: string;
   kind: DeviceKind;
   field: DeviceField;
@@ -36,32 +38,6 @@ function DeviceSelect(props: {
   );
 }
 
-/**
- * The devices the browser offers, listed once the host allows the panel to use them, again once
- * the microphone is open (a browser shows names and ids only after the user allowed a device:
- * `generation` counts those moments), and whenever a device is plugged in or out.
- */
-function useDevices(allowed: boolean, generation: number): MediaDeviceInfo[] {
-  const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
-  useEffect(() => {
-    if (!allowed) return;
-    let live = true;
-    const refresh = () => {
-      navigator.mediaDevices
-        .enumerateDevices()
-        .then((found) => live && setDevices(found))
-        .catch((error: unknown) => console.warn('Could not list the media devices:', hostErrorText(error)));
-    };
-    refresh();
-    navigator.mediaDevices.addEventListener('devicechange', refresh);
-    return () => {
-      live = false;
-      navigator.mediaDevices.removeEventListener('devicechange', refresh);
-    };
-  }, [allowed, generation]);
-  return devices;
-}
-
 export function DeviceSettings({ settings, change }: { settings: Settings; change: (patch: SettingsPatch) => void }) {
   const session = useSession();
   const [previewAllowed, setPreviewAllowed] = useState(false);
@@ -69,7 +45,7 @@ export function DeviceSettings({ settings, change }: { settings: Settings; chang
   const [microphonesOpened, setMicrophonesOpened] = useState(0);
   const [microphoneProblem, setMicrophoneProblem] = useState<string | null>(null);
   const [soundProblem, setSoundProblem] = useState<string | null>(null);
-  const devices = useDevices(previewAllowed, microphonesOpened);
+  const devices = useMediaDevices(previewAllowed, microphonesOpened);
   const meterHint = useId();
   const ringtoneId = useId();
   const volumeId = useId();
