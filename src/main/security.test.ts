@@ -24,7 +24,7 @@ describe('cspFor', () => {
     expect(csp.get('worker-src')).toBe("'self'");
     expect(csp.get('style-src')).toBe("'self'");
     expect(csp.get('media-src')).toBe("'self' blob: mediastream:");
-    expect(csp.get('connect-src')).toBe("'self' wss://phone.example.org:8443");
+    expect(csp.get('connect-src')).toBe("'self' wss://phone.example.org:8443 https://phone.example.org:8443/api/recordings/");
     expect(csp.get('object-src')).toBe("'none'");
     expect(csp.get('base-uri')).toBe("'none'");
     expect(csp.get('frame-ancestors')).toBe("'none'");
@@ -62,6 +62,11 @@ describe('decideRequest', () => {
     ['wss://localhost:8080/ws', 'deny'],
     ['ws://localhost:9090/ws', 'deny'],
     ['http://localhost:8080/', 'deny'],
+    ['http://localhost:8080/api/recordings/AAAAAAAAAAAAAAAAAAAAAA/mixed.wav?token=x', 'allow'],
+    ['https://localhost:8080/api/recordings/AAAAAAAAAAAAAAAAAAAAAA/mixed.wav', 'deny'],
+    ['http://localhost:8080/api/recordings/../../etc/passwd', 'deny'],
+    ['http://localhost:8080/api/other', 'deny'],
+    ['http://localhost:9090/api/recordings/x', 'deny'],
     ['https://cdn.example.org/x.js', 'deny'],
     ['garbage', 'deny'],
   ])('%s → %s', (url, expected) => {

@@ -11,6 +11,14 @@ export function serverOrigin(serverUrl: string): string {
 }
 
 /**
+ * Where the page downloads recordings from: the signaling server's own HTTP side (http:// for
+ * ws://, https:// for wss://), under /api/recordings/ only.
+ */
+export function recordingsBase(serverUrl: string): string {
+  return `${serverOrigin(serverUrl).replace(/^ws/, 'http')}/api/recordings/`;
+}
+
+/**
  * The page's Content-Security-Policy. Scripts and workers come only from the app's own files (Vite
  * emits the E2EE worker as a file, so no blob: workers); media may play captured and remote streams;
  * the only network peer is the signaling server. No inline script or style elements, no plugins,
@@ -25,7 +33,7 @@ export function cspFor(serverUrl: string): string {
     "img-src 'self' data: blob:",
     "font-src 'self'",
     "media-src 'self' blob: mediastream:",
-    `connect-src 'self' ${serverOrigin(serverUrl)}`,
+    `connect-src 'self' ${serverOrigin(serverUrl)} ${recordingsBase(serverUrl)}`,
     "object-src 'none'",
     "frame-src 'none'",
     "frame-ancestors 'none'",
@@ -39,7 +47,10 @@ export function decideNavigation(url: string): 'allow' | 'deny' {
   return isAppUrl(url) ? 'allow' : 'deny';
 }
 
-/** Network requests the page may make: the signaling server and nothing else on the network. */
+/**
+ * Network requests the page may make: the signaling server's WebSocket, and downloads of the
+ * user's recordings from that server — nothing else on the network.
+ */
 export function decideRequest(url: string, serverUrl: string): 'allow' | 'deny' {
   let parsed: URL;
   try {
@@ -47,8 +58,10 @@ export function decideRequest(url: string, serverUrl: string): 'allow' | 'deny' 
   } catch {
     return 'deny';
   }
-  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') return 'deny';
-  return `${parsed.protocol}//${parsed.host}` === serverOrigin(serverUrl) ? 'allow' : 'deny';
+  if (parsed.protocol === 'ws:' || parsed.protocol === 'wss:') {
+    return `${parsed.protocol}//${parsed.host}` === serverOrigin(serverUrl) ? 'allow' : 'deny';
+  }
+  return `${parsed.origin}${parsed.pathname}`.startsWith(recordingsBase(serverUrl)) ? 'allow' : 'deny';
 }
 
 /** The devices a call may capture: the microphone and the camera, never the screen or anything else. */

@@ -72,13 +72,18 @@ export class CaptureController {
       const link = await this.server.request({ type: 'recording.link', recordingId, file });
       if (link.type !== 'recording.link.result') throw new Error('unexpected answer');
       const url = new URL(link.path, (await this.host.serverUrl()).replace(/^ws/, 'http'));
+      // Fetched, then saved from a blob: a download link to another origin (the desktop app's page
+      // is app://) would be a navigation, which the app refuses.
+      const response = await fetch(url, { credentials: 'omit', cache: 'no-store' });
+      if (!response.ok) throw new Error(`the server answered ${response.status}`);
+      const blobUrl = URL.createObjectURL(await response.blob());
       const anchor = document.createElement('a');
-      anchor.href = url.href;
-      anchor.download = '';
-      anchor.rel = 'noopener';
+      anchor.href = blobUrl;
+      anchor.download = `softphone-${recordingId}-${file}`;
       document.body.append(anchor);
       anchor.click();
       anchor.remove();
+      setTimeout(() => URL.revokeObjectURL(blobUrl), 60_000);
     } catch (error) {
       setState((state) => ({ recordings: { ...state.recordings, problem: `The download could not start: ${errorText(error)}` } }));
     }
