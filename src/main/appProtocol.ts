@@ -5,6 +5,7 @@ import type { CustomScheme } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { APP_SCHEME, isAppUrl } from './appOrigin';
+import { RENDERER_CONTENT_TYPES } from '../shared/contentTypes';
 
 /** Registered with `protocol.registerSchemesAsPrivileged` before the app is ready. */
 export const APP_SCHEME_PRIVILEGES: CustomScheme = {
@@ -12,32 +13,6 @@ export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
 };
 
-/** The content types of the files a Vite build of the renderer holds; anything else is not served. */
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wav': 'audio/wav',
-  '.mp3': 'audio/mpeg',
-  '.ogg': 'audio/ogg',
-  '.opus': 'audio/ogg',
-  '.webm': 'audio/webm',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 export type AppFileLookup =
   | { kind: 'file'; path: string; contentType: string }
@@ -65,7 +40,7 @@ export function resolveAppFile(rootDir: string, url: string): AppFileLookup {
   if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
     return { kind: 'refused', status: 403, reason: 'path outside the app' };
   }
-  const contentType = CONTENT_TYPES[extname(path).toLowerCase()];
+  const contentType = RENDERER_CONTENT_TYPES[extname(path).toLowerCase()];
   if (!contentType) return { kind: 'refused', status: 404, reason: 'not a file type the app serves' };
   return { kind: 'file', path, contentType };
 }

@@ -3,20 +3,8 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { RENDERER_CONTENT_TYPES } from '../shared/contentTypes';
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.wav': 'audio/wav',
-  '.woff2': 'font/woff2',
-};
 
 /** The web client's Content-Security-Policy: its own scripts and workers, its own server only. */
 export const WEB_CLIENT_CSP = [
@@ -77,7 +65,7 @@ export function createWebHandler(opts: { webRoot: string; health: () => object }
       }
       const hashed = /\/assets\//.test(file);
       response.writeHead(200, {
-        'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
+        'Content-Type': RENDERER_CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
         'Content-Length': stat.size,
         'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
         ...SECURITY_HEADERS,

@@ -29,16 +29,18 @@ export const WorkerRequest = z.discriminatedUnion('type', [
 ]);
 export type WorkerRequest = z.infer<typeof WorkerRequest>;
 
-export interface WorkerCounters {
-  type: 'counters';
+/** What the worker has done for the call so far. */
+export interface FrameCounters {
   encrypted: number;
   decrypted: number;
   dropped: Record<string, number>;
   epoch: number;
-  /** Time per frame in the transforms, over the most recent frames. */
+  /** Time per frame in the encrypt and decrypt transforms, by media kind, over the most recent frames. */
   times: TransformTimesReport;
-  /** True when the worker's clock is coarsened (to 100 µs in Chromium) because the page is not cross-origin isolated. */
+  /** The times are rounded to the browser's coarse clock (100 µs in Chromium) because the page is not cross-origin isolated. */
   coarseTimer: boolean;
 }
+
+export type WorkerCounters = FrameCounters & { type: 'counters' };
 
 export type WorkerEvent = WorkerCounters | { type: 'keys-ready' } | { type: 'error'; message: string };

@@ -2,8 +2,7 @@
 // where the browser has it and the legacy createEncodedStreams otherwise. Transforms must be in
 // place before negotiation: senders before createOffer, receivers right after the remote offer is
 // applied and before createAnswer.
-import type { FrameOperation, WorkerEvent, WorkerRequest } from './frameCryptoMessages';
-import type { FrameCounters } from '../store/appStore';
+import type { FrameCounters, FrameOperation, WorkerEvent, WorkerRequest } from './frameCryptoMessages';
 
 /** Rotate the send key (a new SFrame epoch) this often during a long call. */
 export const REKEY_INTERVAL_MS = 5 * 60_000;
@@ -27,8 +26,8 @@ export class FrameEncryption {
     this.worker.onmessage = (event: MessageEvent<WorkerEvent>) => {
       const message = event.data;
       if (message.type === 'counters') {
-        const { encrypted, decrypted, dropped, epoch, times, coarseTimer } = message;
-        this.pendingReports.splice(0).forEach((resolve) => resolve({ encrypted, decrypted, dropped, epoch, times, coarseTimer }));
+        const { type: _type, ...counters } = message;
+        this.pendingReports.splice(0).forEach((resolve) => resolve(counters));
       } else if (message.type === 'error') onError(message.message);
     };
     this.worker.onerror = (event) => onError(`the encryption worker failed: ${event.message}`);

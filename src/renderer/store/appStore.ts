@@ -7,7 +7,7 @@ import type { HistoryEntry } from '../../shared/contacts/callHistory';
 import type { EndReason, PresenceStatus } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
 import type { CaptureView, RecordingsView } from '../capture/captureView';
-import type { TransformTimesReport } from '../media/transformTimes';
+import type { FrameCounters } from '../media/frameCryptoMessages';
 import type { ConnectionStatus } from '../signaling/serverConnection';
 
 export type CallPhase =
@@ -17,17 +17,6 @@ export type CallPhase =
   | 'incoming' // someone is calling us
   | 'connecting' // accepted; media and handshake are being set up
   | 'active'; // media flows both ways
-
-export interface FrameCounters {
-  encrypted: number;
-  decrypted: number;
-  dropped: Record<string, number>;
-  epoch: number;
-  /** Time per frame in the encrypt and decrypt transforms, by media kind, over the most recent frames. */
-  times: TransformTimesReport;
-  /** The times are rounded to the browser's coarse clock (100 µs in Chromium). */
-  coarseTimer: boolean;
-}
 
 export interface CallStatsView {
   /** Received audio level, 0..1. */
