@@ -1,53 +1,17 @@
 // The signaling server over a real loopback WebSocket with real signatures. Janus is replaced by
 // a fake room in this unit test only (the end-to-end tests use the real one).
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AccountStore } from './accounts';
-import type { CallRoom, RoomFactory } from './calls';
-import type { MediaEvent } from './janus/gateway';
-import type { Logger } from './log';
+import type { RoomFactory } from './calls';
 import { SignalingServer } from './signaling';
+import { FakeRoom, silentLog, TestUser } from './testing/signalingFakes';
 import { toBase64Url } from '../shared/encoding';
-import { loginChallengeBytes, type Jsep, type ServerMessage } from '../shared/protocol';
+import { loginChallengeBytes, type ServerMessage } from '../shared/protocol';
 import { SignalingClient, SignalingError } from '../shared/signalingClient';
-
-const silentLog: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-
-class FakeRoom implements CallRoom {
-  static created: FakeRoom[] = [];
-  readonly id = `room-${FakeRoom.created.length}`;
-  destroyed = false;
-  readonly published: string[] = [];
-  private readonly listeners = new Set<(event: MediaEvent) => void>();
-  constructor(readonly e2ee: boolean) {
-    FakeRoom.created.push(this);
-  }
-  onEvent(listener: (event: MediaEvent) => void) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  emit(event: MediaEvent) {
-    for (const listener of this.listeners) listener(event);
-  }
-  async publish(party: 'caller' | 'callee', offer: Jsep): Promise<Jsep> {
-    this.published.push(party);
-    setTimeout(() => this.emit({ type: 'webrtcup', party, leg: 'publisher' }), 5);
-    return { type: 'answer', sdp: `answer-to:${offer.sdp}` };
-  }
-  async subscribe(_viewer: 'caller' | 'callee', to: 'caller' | 'callee'): Promise<Jsep> {
-    return { type: 'offer', sdp: `feed-of:${to}` };
-  }
-  async startSubscription(viewer: 'caller' | 'callee'): Promise<void> {
-    setTimeout(() => this.emit({ type: 'webrtcup', party: viewer, leg: 'subscriber' }), 5);
-  }
-  async trickle(): Promise<void> {}
-  async destroy(): Promise<void> {
-    this.destroyed = true;
-  }
-}
 
 interface Harness {
   url: string;
@@ -57,23 +21,26 @@ interface Harness {
 }
 
 const open: Harness[] = [];
+let rooms: FakeRoom[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((harness) => harness.close()));
-  FakeRoom.created = [];
+  rooms = [];
 });
 
 async function startHarness(overrides: Partial<{ ringTimeoutMs: number; reconnectGraceMs: number }> = {}): Promise<Harness> {
   const accounts = new AccountStore(':memory:');
   const state = { failNext: false };
-  const rooms: RoomFactory = {
+  const roomFactory: RoomFactory = {
     async createRoom({ e2ee }) {
       if (state.failNext) throw new Error('Janus said no');
-      return new FakeRoom(e2ee);
+      const room = new FakeRoom(`room-${rooms.length}`, e2ee);
+      rooms.push(room);
+      return room;
     },
   };
   const signaling = new SignalingServer({
     accounts,
-    rooms,
+    rooms: roomFactory,
     log: silentLog,
     ringTimeoutMs: overrides.ringTimeoutMs ?? 10_000,
     connectTimeoutMs: 10_000,
@@ -94,46 +61,6 @@ async function startHarness(overrides: Partial<{ ringTimeoutMs: number; reconnec
   };
   open.push(harness);
   return harness;
-}
-
-class TestUser {
-  readonly secret = ed25519.utils.randomSecretKey();
-  readonly publicKey = toBase64Url(ed25519.getPublicKey(this.secret));
-  readonly inbox: ServerMessage[] = [];
-  private waiters: { predicate: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
-  client!: SignalingClient;
-  constructor(readonly handle: string) {}
-
-  signLogin = (nonce: string) => toBase64Url(ed25519.sign(loginChallengeBytes(nonce), this.secret));
-
-  async connect(url: string, register = true) {
-    const socket = new WebSocket(url);
-    this.client = new SignalingClient(socket);
-    this.client.onMessage((message) => {
-      const waiter = this.waiters.find((w) => w.predicate(message));
-      if (waiter) {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        waiter.resolve(message);
-      } else this.inbox.push(message);
-    });
-    return this.client.login({ publicKey: this.publicKey, signLogin: this.signLogin }, register ? { handle: this.handle } : undefined);
-  }
-
-  /** The next message of this type (already received or still to come). */
-  next<T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> {
-    const index = this.inbox.findIndex((m) => m.type === type);
-    if (index >= 0) return Promise.resolve(this.inbox.splice(index, 1)[0] as Extract<ServerMessage, { type: T }>);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.handle}: no ${type} within 3 s`)), 3000);
-      this.waiters.push({
-        predicate: (m) => m.type === type,
-        resolve: (m) => {
-          clearTimeout(timer);
-          resolve(m as Extract<ServerMessage, { type: T }>);
-        },
-      });
-    });
-  }
 }
 
 const callId = (n: number) => `call${String(n).padStart(18, '0')}`;
@@ -215,7 +142,7 @@ describe('calls', () => {
     const harness = await startHarness();
     const { alice, bob } = await twoUsers(harness);
     await establish(alice, bob, callId(1));
-    const room = FakeRoom.created[0]!;
+    const room = rooms[0]!;
     expect(room.e2ee).toBe(true);
     bob.client.send({ type: 'e2ee.handshake', callId: callId(1), seq: 0, payload: 'abc' });
     expect(await alice.next('e2ee.handshake')).toMatchObject({ seq: 0, payload: 'abc' });
@@ -351,7 +278,7 @@ describe('calls', () => {
 
     bob.client.close();
     expect(await alice.next('call.ended')).toMatchObject({ reason: 'disconnected', by: 'bob' });
-    expect(FakeRoom.created[0]!.destroyed).toBe(true);
+    expect(rooms[0]!.destroyed).toBe(true);
   });
 
   it('refuses requests about someone else’s call', async () => {

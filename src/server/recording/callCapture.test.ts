@@ -6,108 +6,18 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
 import { AccountStore } from '../accounts';
-import type { MediaEvent } from '../janus/gateway';
 import type { Logger } from '../log';
 import { SignalingServer } from '../signaling';
-import { CallCapture, type RecordableRoom } from './callCapture';
+import { FakeRoom, TestUser } from '../testing/signalingFakes';
+import { CallCapture } from './callCapture';
 import { DownloadLinks } from './downloadLinks';
 import type { FinishedTake, ProcessedRecording } from './recordingPipeline';
 import { RecordingStore } from './recordingStore';
 import { ToolError } from './tools';
-import { toBase64Url } from '../../shared/encoding';
-import { loginChallengeBytes, type Jsep, type ServerMessage } from '../../shared/protocol';
-import { SignalingClient } from '../../shared/signalingClient';
 
 const log: Logger = { debug: () => {}, info: vi.fn(), warn: () => {}, error: () => {} };
-
-class FakeRoom implements RecordableRoom {
-  readonly id: string;
-  readonly recordingCalls: string[] = [];
-  failRecording = false;
-  destroyed = false;
-  private readonly listeners = new Set<(event: MediaEvent) => void>();
-  constructor(
-    readonly e2ee: boolean,
-    n: number,
-  ) {
-    this.id = `room-${n}`;
-  }
-  onEvent(listener: (event: MediaEvent) => void) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  private emit(event: MediaEvent) {
-    for (const listener of this.listeners) listener(event);
-  }
-  async publish(party: 'caller' | 'callee', offer: Jsep): Promise<Jsep> {
-    setTimeout(() => this.emit({ type: 'webrtcup', party, leg: 'publisher' }), 5);
-    return { type: 'answer', sdp: `answer-to:${offer.sdp}` };
-  }
-  async subscribe(_viewer: 'caller' | 'callee', to: 'caller' | 'callee'): Promise<Jsep> {
-    return { type: 'offer', sdp: `feed-of:${to}` };
-  }
-  async startSubscription(viewer: 'caller' | 'callee'): Promise<void> {
-    setTimeout(() => this.emit({ type: 'webrtcup', party: viewer, leg: 'subscriber' }), 5);
-  }
-  async trickle(): Promise<void> {}
-  async startRecording(party: 'caller' | 'callee', filename: string): Promise<void> {
-    if (this.e2ee) throw new Error('the real MediaRoom refuses this too');
-    if (this.failRecording && party === 'callee') throw new Error('Janus request "configure" failed: no answer within 10000 ms');
-    this.recordingCalls.push(`start ${party} ${filename}`);
-  }
-  async stopRecording(party: 'caller' | 'callee'): Promise<void> {
-    this.recordingCalls.push(`stop ${party}`);
-  }
-  async destroy(): Promise<void> {
-    this.recordingCalls.push('destroy');
-    this.destroyed = true;
-  }
-}
-
-class TestUser {
-  readonly secret = ed25519.utils.randomSecretKey();
-  readonly publicKey = toBase64Url(ed25519.getPublicKey(this.secret));
-  readonly inbox: ServerMessage[] = [];
-  private waiters: { predicate: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
-  client!: SignalingClient;
-  constructor(readonly handle: string) {}
-
-  async connect(url: string, register = true) {
-    this.client = new SignalingClient(new WebSocket(url));
-    this.client.onMessage((message) => {
-      const waiter = this.waiters.find((w) => w.predicate(message));
-      if (waiter) {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        waiter.resolve(message);
-      } else this.inbox.push(message);
-    });
-    const signLogin = (nonce: string) => toBase64Url(ed25519.sign(loginChallengeBytes(nonce), this.secret));
-    return this.client.login({ publicKey: this.publicKey, signLogin }, register ? { handle: this.handle } : undefined);
-  }
-
-  next<T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> {
-    const index = this.inbox.findIndex((m) => m.type === type);
-    if (index >= 0) return Promise.resolve(this.inbox.splice(index, 1)[0] as Extract<ServerMessage, { type: T }>);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.handle}: no ${type} within 3 s`)), 3000);
-      this.waiters.push({
-        predicate: (m) => m.type === type,
-        resolve: (m) => {
-          clearTimeout(timer);
-          resolve(m as Extract<ServerMessage, { type: T }>);
-        },
-      });
-    });
-  }
-
-  received(type: ServerMessage['type']): ServerMessage[] {
-    return this.inbox.filter((message) => message.type === type);
-  }
-}
 
 interface Harness {
   url: string;
@@ -140,7 +50,7 @@ async function startHarness(options: { recording?: boolean } = {}): Promise<Harn
     discardRaw: vi.fn(async () => undefined),
   };
   const capture: CallCapture = new CallCapture({
-    media: { createRoom: async ({ e2ee }) => rooms[rooms.push(new FakeRoom(e2ee, rooms.length)) - 1]! },
+    media: { createRoom: async ({ e2ee }) => rooms[rooms.push(new FakeRoom(`room-${rooms.length}`, e2ee)) - 1]! },
     calls: () => signaling.callService,
     send: (handle, message) => signaling.sendTo(handle, message),
     store,

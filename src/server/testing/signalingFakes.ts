@@ -1,0 +1,107 @@
+// Stand-ins for unit tests of the signaling server: a user speaking the real protocol with real
+// Ed25519 signatures over a loopback WebSocket, and a fake Janus room (the end-to-end tests use the
+// real Janus).
+import { ed25519 } from '@noble/curves/ed25519.js';
+import WebSocket from 'ws';
+import type { MediaEvent } from '../janus/gateway';
+import type { Logger } from '../log';
+import type { RecordableRoom } from '../recording/callCapture';
+import { toBase64Url } from '../../shared/encoding';
+import { loginChallengeBytes, type Jsep, type ServerMessage } from '../../shared/protocol';
+import { SignalingClient } from '../../shared/signalingClient';
+
+export const silentLog: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+type Party = 'caller' | 'callee';
+
+/** A Janus room that answers at once and reports webrtcup a moment after publish and subscribe. */
+export class FakeRoom implements RecordableRoom {
+  readonly published: Party[] = [];
+  readonly recordingCalls: string[] = [];
+  /** Makes the callee's startRecording fail (a Janus that does not answer). */
+  failRecording = false;
+  destroyed = false;
+  private readonly listeners = new Set<(event: MediaEvent) => void>();
+
+  constructor(
+    readonly id: string,
+    readonly e2ee: boolean,
+  ) {}
+
+  onEvent(listener: (event: MediaEvent) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  emit(event: MediaEvent) {
+    for (const listener of this.listeners) listener(event);
+  }
+  async publish(party: Party, offer: Jsep): Promise<Jsep> {
+    this.published.push(party);
+    setTimeout(() => this.emit({ type: 'webrtcup', party, leg: 'publisher' }), 5);
+    return { type: 'answer', sdp: `answer-to:${offer.sdp}` };
+  }
+  async subscribe(_viewer: Party, to: Party): Promise<Jsep> {
+    return { type: 'offer', sdp: `feed-of:${to}` };
+  }
+  async startSubscription(viewer: Party): Promise<void> {
+    setTimeout(() => this.emit({ type: 'webrtcup', party: viewer, leg: 'subscriber' }), 5);
+  }
+  async trickle(): Promise<void> {}
+  async startRecording(party: Party, filename: string): Promise<void> {
+    if (this.e2ee) throw new Error('the real MediaRoom refuses this too');
+    if (this.failRecording && party === 'callee') throw new Error('Janus request "configure" failed: no answer within 10000 ms');
+    this.recordingCalls.push(`start ${party} ${filename}`);
+  }
+  async stopRecording(party: Party): Promise<void> {
+    this.recordingCalls.push(`stop ${party}`);
+  }
+  async destroy(): Promise<void> {
+    this.recordingCalls.push('destroy');
+    this.destroyed = true;
+  }
+}
+
+/** One user with their own identity key, and every message the server sent them. */
+export class TestUser {
+  readonly secret = ed25519.utils.randomSecretKey();
+  readonly publicKey = toBase64Url(ed25519.getPublicKey(this.secret));
+  readonly inbox: ServerMessage[] = [];
+  private waiters: { predicate: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
+  client!: SignalingClient;
+  constructor(readonly handle: string) {}
+
+  signLogin = (nonce: string) => toBase64Url(ed25519.sign(loginChallengeBytes(nonce), this.secret));
+
+  /** Connects and registers this user's handle (or only logs in). */
+  async connect(url: string, register = true) {
+    this.client = new SignalingClient(new WebSocket(url));
+    this.client.onMessage((message) => {
+      const waiter = this.waiters.find((w) => w.predicate(message));
+      if (waiter) {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        waiter.resolve(message);
+      } else this.inbox.push(message);
+    });
+    return this.client.login({ publicKey: this.publicKey, signLogin: this.signLogin }, register ? { handle: this.handle } : undefined);
+  }
+
+  /** The next message of this type (already received or still to come). */
+  next<T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> {
+    const index = this.inbox.findIndex((m) => m.type === type);
+    if (index >= 0) return Promise.resolve(this.inbox.splice(index, 1)[0] as Extract<ServerMessage, { type: T }>);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.handle}: no ${type} within 3 s`)), 3000);
+      this.waiters.push({
+        predicate: (m) => m.type === type,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m as Extract<ServerMessage, { type: T }>);
+        },
+      });
+    });
+  }
+
+  received(type: ServerMessage['type']): ServerMessage[] {
+    return this.inbox.filter((message) => message.type === type);
+  }
+}
