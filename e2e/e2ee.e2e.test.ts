@@ -3,7 +3,7 @@
 // E2EE call both see the same 20-digit security code, hear each other, and the frame counters move.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './app/server';
-import { AppUser } from './app/user';
+import { AppUser, callAndAnswer, hangUpAndDismiss } from './app/user';
 import { testbedJanus } from './support/janus';
 
 const testbed = testbedJanus();
@@ -15,19 +15,6 @@ async function encryptionText(user: AppUser): Promise<string> {
   const panel = user.page.getByLabel('Encryption');
   await expect.poll(async () => (await panel.textContent()) ?? '', { timeout: 20_000 }).toMatch(/Not end-to-end encrypted|End-to-end encrypted|failed/);
   return (await panel.textContent()) ?? '';
-}
-
-async function connect(caller: AppUser, callee: AppUser): Promise<void> {
-  await caller.dial(callee.handle);
-  await callee.incomingFrom(caller.handle).waitFor();
-  await callee.accept();
-  await Promise.all([caller.callTimer.waitFor({ timeout: 20_000 }), callee.callTimer.waitFor({ timeout: 20_000 })]);
-}
-
-async function hangUp(caller: AppUser, callee: AppUser): Promise<void> {
-  await caller.hangUp();
-  await Promise.all([caller.endReason(), callee.endReason()]);
-  await Promise.all([caller.dismissEnded(), callee.dismissEnded()]);
 }
 
 /** A figure from the call-details panel, by its accessible name. */
@@ -56,7 +43,7 @@ describe('end-to-end encryption, driven through the UI', () => {
   });
 
   it('is on by default, and with both on: same security code, audio both ways, frame counters moving', async () => {
-    await connect(alice, bob);
+    await callAndAnswer(alice, bob);
     expect(await encryptionText(alice)).toContain('End-to-end encrypted');
     expect(await encryptionText(bob)).toContain('End-to-end encrypted');
     const [aliceCode, bobCode] = await Promise.all([alice.securityCode(), bob.securityCode()]);
@@ -72,12 +59,12 @@ describe('end-to-end encryption, driven through the UI', () => {
       expect(await detail(user, 'Frames dropped: auth')).toBe(0);
       expect(await detail(user, 'Frames dropped: replay')).toBe(0);
     }
-    await hangUp(alice, bob);
+    await hangUpAndDismiss(alice, bob);
   });
 
   it('encrypts video too: a video call decodes frames both ways through the E2EE worker', async () => {
     await alice.page.getByRole('checkbox', { name: 'With video' }).check();
-    await connect(alice, bob);
+    await callAndAnswer(alice, bob);
     expect(await alice.securityCode()).toBe(await bob.securityCode());
     await expect.poll(async () => (await bob.inboundAudio()).framesDecoded, { timeout: 15_000 }).toBeGreaterThan(30);
     await expect.poll(async () => (await alice.inboundAudio()).framesDecoded, { timeout: 15_000 }).toBeGreaterThan(30);
@@ -85,25 +72,25 @@ describe('end-to-end encryption, driven through the UI', () => {
       await user.page.getByRole('button', { name: 'Call details' }).click();
       expect(await detail(user, 'Frames dropped: auth')).toBe(0);
     }
-    await hangUp(alice, bob);
+    await hangUpAndDismiss(alice, bob);
     await alice.page.getByRole('checkbox', { name: 'With video' }).uncheck();
   });
 
   it('a second call gets a different security code', async () => {
-    await connect(alice, bob);
+    await callAndAnswer(alice, bob);
     const first = await alice.securityCode();
-    await hangUp(alice, bob);
-    await connect(bob, alice);
+    await hangUpAndDismiss(alice, bob);
+    await callAndAnswer(bob, alice);
     const second = await bob.securityCode();
     expect(await alice.securityCode()).toBe(second);
     expect(second).not.toBe(first);
-    await hangUp(bob, alice);
+    await hangUpAndDismiss(bob, alice);
   });
 
   it('rotates the keys mid-call (a new epoch) without an audible gap', async () => {
     const carol = await AppUser.open(server.url, 'carol', { controlClock: true });
     try {
-      await connect(carol, bob);
+      await callAndAnswer(carol, bob);
       await Promise.all([carol.hearsAudio(), bob.hearsAudio()]);
       for (const user of [carol, bob]) await user.page.getByRole('button', { name: 'Call details' }).click();
       expect(await detail(carol, 'Key epoch')).toBe(0);
@@ -123,7 +110,7 @@ describe('end-to-end encryption, driven through the UI', () => {
       expect(after.energy).toBeGreaterThan(atRekey.energy);
       expect(after.concealed - atRekey.concealed).toBeLessThanOrEqual(Math.max(960, 2 * (steady.concealed - before.concealed)));
       for (const reason of ['auth', 'unknown-key', 'replay']) expect(await detail(bob, `Frames dropped: ${reason}`)).toBe(0);
-      await hangUp(carol, bob);
+      await hangUpAndDismiss(carol, bob);
     } finally {
       await carol.close();
     }
@@ -141,7 +128,7 @@ describe('end-to-end encryption, driven through the UI', () => {
   ])('alice $aliceOn, bob $bobOn: standard encryption, and each side is told why', async ({ aliceOn, bobOn, aliceSees, bobSees }) => {
     await alice.setSetting('End-to-end encryption', aliceOn);
     await bob.setSetting('End-to-end encryption', bobOn);
-    await connect(alice, bob);
+    await callAndAnswer(alice, bob);
     const [aliceText, bobText] = await Promise.all([encryptionText(alice), encryptionText(bob)]);
     expect(aliceText).toContain('Not end-to-end encrypted.');
     expect(aliceText).toContain(aliceSees);
@@ -149,7 +136,7 @@ describe('end-to-end encryption, driven through the UI', () => {
     expect(bobText).toContain(bobSees);
     expect(await alice.page.getByLabel('Security code').count()).toBe(0);
     await Promise.all([alice.hearsAudio(), bob.hearsAudio()]);
-    await hangUp(alice, bob);
+    await hangUpAndDismiss(alice, bob);
     await alice.setSetting('End-to-end encryption', true);
     await bob.setSetting('End-to-end encryption', true);
   });

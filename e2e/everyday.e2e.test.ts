@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './app/server';
 import { startTamperingRelay, type TamperingRelay } from './app/tamperingRelay';
-import { AppUser, type InboundAudio } from './app/user';
+import { AppUser, callAndAnswer, hangUpAndDismiss, type InboundAudio } from './app/user';
 import { testbedJanus } from './support/janus';
 
 const testbed = testbedJanus();
@@ -22,19 +22,6 @@ async function energyOver(user: AppUser, ms: number): Promise<number> {
   const before: InboundAudio = await user.inboundAudio();
   await sleep(ms);
   return (await user.inboundAudio()).energy - before.energy;
-}
-
-async function connect(caller: AppUser, callee: AppUser): Promise<void> {
-  await caller.dial(callee.handle);
-  await callee.incomingFrom(caller.handle).waitFor();
-  await callee.accept();
-  await Promise.all([caller.callTimer.waitFor({ timeout: 20_000 }), callee.callTimer.waitFor({ timeout: 20_000 })]);
-}
-
-async function endCall(hangsUp: AppUser, other: AppUser): Promise<void> {
-  await hangsUp.hangUp();
-  await Promise.all([hangsUp.endReason(), other.endReason()]);
-  await Promise.all([hangsUp.dismissEnded(), other.dismissEnded()]);
 }
 
 /** The history entries on screen, one line of text each. */
@@ -97,12 +84,12 @@ describe('contacts, history, hold, mute and do-not-disturb', () => {
     await bob.incomingFrom('alice').waitFor();
     await bob.accept();
     await alice.callTimer.waitFor({ timeout: 20_000 });
-    await endCall(alice, bob);
+    await hangUpAndDismiss(alice, bob);
   });
 
   it('keeps answered, missed, declined and end-to-end encrypted calls in the history, with a missed-call badge', async () => {
-    await connect(alice, bob); // E2EE is on for both by default
-    await endCall(alice, bob);
+    await callAndAnswer(alice, bob); // E2EE is on for both by default
+    await hangUpAndDismiss(alice, bob);
 
     await carol.dial('alice');
     await alice.incomingFrom('carol').waitFor();
@@ -134,7 +121,7 @@ describe('contacts, history, hold, mute and do-not-disturb', () => {
   });
 
   it('puts a call on hold and resumes it: both sides see it, and the audio stops and resumes', async () => {
-    await connect(alice, bob);
+    await callAndAnswer(alice, bob);
     await bob.hearsAudio();
     expect(await energyOver(bob, 1500)).toBeGreaterThan(0);
 
@@ -148,11 +135,11 @@ describe('contacts, history, hold, mute and do-not-disturb', () => {
     await bob.page.getByRole('status', { name: 'Hold' }).waitFor({ state: 'detached' });
     await sleep(500);
     expect(await energyOver(bob, 1500)).toBeGreaterThan(0);
-    await endCall(bob, alice);
+    await hangUpAndDismiss(bob, alice);
   });
 
   it('mutes and unmutes: the peer stops and starts receiving sound (from its stats)', async () => {
-    await connect(bob, alice);
+    await callAndAnswer(bob, alice);
     await alice.hearsAudio();
     const unmuted = await energyOver(alice, 1500);
     expect(unmuted).toBeGreaterThan(0);
@@ -166,7 +153,7 @@ describe('contacts, history, hold, mute and do-not-disturb', () => {
     await bob.page.getByRole('button', { name: 'Mute', pressed: false }).waitFor();
     await sleep(500);
     expect(await energyOver(alice, 1500)).toBeGreaterThan(0);
-    await endCall(alice, bob);
+    await hangUpAndDismiss(alice, bob);
   });
 
   it('with do-not-disturb on, an incoming call is declined with that reason and lands in history as missed', async () => {
@@ -222,7 +209,7 @@ describe('calls through connection trouble', () => {
   it('survives a few seconds without signaling: the call and its audio go on, and it can be hung up after', async () => {
     const [dora, erik] = await Promise.all([AppUser.open(relay.url, 'dora'), AppUser.open(server.url, 'erik')]);
     try {
-      await connect(dora, erik);
+      await callAndAnswer(dora, erik);
       await erik.hearsAudio();
       relay.interrupt('dora', 3000);
       await dora.connection.filter({ hasText: 'Offline' }).waitFor();
@@ -231,7 +218,7 @@ describe('calls through connection trouble', () => {
       expect(await dora.callTimer.isVisible()).toBe(true);
       expect(await energyOver(erik, 1500)).toBeGreaterThan(0);
       expect(await energyOver(dora, 1500)).toBeGreaterThan(0);
-      await endCall(dora, erik);
+      await hangUpAndDismiss(dora, erik);
     } finally {
       await Promise.all([dora.close(), erik.close()]);
     }
@@ -242,7 +229,7 @@ describe('calls through connection trouble', () => {
     if (!link) return context.skip('SOFTPHONE_TESTBED_INTERFACE is unset: the testbed names the link to take down');
     const [hana, ivan] = await Promise.all([AppUser.open(server.url, 'hana'), AppUser.open(server.url, 'ivan')]);
     try {
-      await connect(hana, ivan);
+      await callAndAnswer(hana, ivan);
       await ivan.hearsAudio();
       await run('ip', ['link', 'set', link, 'down']);
       try {
@@ -254,7 +241,7 @@ describe('calls through connection trouble', () => {
       await ivan.hearsAudio();
       await hana.hearsAudio();
       expect(await hana.callTimer.isVisible()).toBe(true);
-      await endCall(hana, ivan);
+      await hangUpAndDismiss(hana, ivan);
     } finally {
       await Promise.all([hana.close(), ivan.close()]);
     }
@@ -267,7 +254,7 @@ describe('calls through connection trouble', () => {
     const port = Number(new URL(server.url).port);
     const [finn, gina] = await Promise.all([AppUser.open(server.url, `finn${stopping}`), AppUser.open(server.url, `gina${stopping}`)]);
     try {
-      await connect(finn, gina);
+      await callAndAnswer(finn, gina);
       await server[stopping]();
       server = await startTestServer({ janus: testbed as Exclude<typeof testbed, { skipReason: string }>, dataDir: server.dataDir, port });
       expect(await finn.endReason()).toBe(reason);

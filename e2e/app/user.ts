@@ -155,3 +155,18 @@ export class AppUser {
     await this.browser.close();
   }
 }
+
+/** `caller` dials `callee`, who answers; resolves once media flows at both ends. */
+export async function callAndAnswer(caller: AppUser, callee: AppUser): Promise<void> {
+  await caller.dial(callee.handle);
+  await callee.incomingFrom(caller.handle).waitFor();
+  await callee.accept();
+  await Promise.all([caller.callTimer.waitFor({ timeout: 20_000 }), callee.callTimer.waitFor({ timeout: 20_000 })]);
+}
+
+/** `hangsUp` ends the call; both read the reason and dismiss it. */
+export async function hangUpAndDismiss(hangsUp: AppUser, other: AppUser): Promise<void> {
+  await hangsUp.hangUp();
+  await Promise.all([hangsUp.endReason(), other.endReason()]);
+  await Promise.all([hangsUp.dismissEnded(), other.dismissEnded()]);
+}
