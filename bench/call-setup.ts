@@ -249,16 +249,31 @@ await runBench(
         "Sorted by what E2EE adds. `(program)` is the browser's own native work on the main thread, `(garbage collector)` V8's.",
       ].join('\n'),
     );
-    const step = (m: typeof on, from: string, to: string) =>
-      median(m.calls.map((r) => (milestone(r, 'caller', to) ?? NaN) - (milestone(r, 'caller', from) ?? NaN)).filter(Number.isFinite));
-    const offerAt = (m: typeof on) => median(m.calls.map((r) => milestone(r, 'caller', 'send media.publish')).filter((v): v is number => v !== undefined));
+    // The caller's chain of milestones: where the gap between E2EE on and off opens up.
+    const chain: [string, string | RegExp, number?][] = [
+      ['call.accepted', 'recv call.accepted'],
+      ['microphone open', 'getUserMedia done'],
+      ['publish offer sent', 'send media.publish'],
+      ['Janus answer', 'recv media.answer'],
+      ['publisher connected', /^pc\d+ connected$/, 0],
+      ['subscribe offer', 'recv media.subscribe-offer'],
+      ['subscriber connected', /^pc\d+ connected$/, 1],
+    ];
+    const medianAt = (m: typeof on, mark: string | RegExp, nth = 0) =>
+      median(m.calls.map((r) => milestone(r, 'caller', mark, nth)).filter((v): v is number => v !== undefined));
+    const gaps = chain.map(([name, mark, nth]) => [name, medianAt(on, mark, nth) - medianAt(off, mark, nth)] as const);
+    const openings = gaps.map(([name, gap], i) => [i === 0 ? `accept → ${name}` : `${gaps[i - 1]![0]} → ${name}`, gap - (i === 0 ? 0 : gaps[i - 1]![1])] as const);
+    openings.push(['subscriber connected → first audio', on.caller.median - off.caller.median - gaps.at(-1)![1]]);
+    const widest = [...openings].sort((a, b) => b[1] - a[1]).slice(0, 3);
     const noble = [...profileOn].filter(([where]) => where.startsWith('@noble/')).reduce((sum, [, ms]) => sum + ms, 0);
+    const worker = profileOn.get('(native) Worker') ?? 0;
     recorder.note(
-      `Where E2EE's ${fmt(on.both.median - off.both.median, 0)} ms go (medians above): the caller sends its publish offer ${fmt(offerAt(on), 0)} ms after accept with E2EE and ${fmt(offerAt(off), 0)} ms without ` +
-        `(the handshake's first message and the E2EE worker come first), Janus's answer takes ${fmt(step(on, 'send media.publish', 'recv media.answer'), 0)} ms to arrive and be handled instead of ${fmt(step(off, 'send media.publish', 'recv media.answer'), 0)} ms, ` +
-        `and every later step moves with it; the first frames are then dropped until the handshake delivers the keys. The profile: E2EE adds ${fmt(busy(profileOn) - busy(profileOff), 0)} ms of main-thread CPU per call over both pages, ` +
-        `${fmt(noble, 0)} ms of it in @noble (the Noise handshake's X25519 and Ed25519, which the web client's host runs on the page's main thread; the desktop app runs them in its main process) — ` +
-        "all of it competing for this machine's 2 cores with two browsers, Janus and the server. Not fixed here (the handshake and the web host are other work): X25519 from WebCrypto (native in Chromium) or the web host's handshake in a worker would take it off the page.",
+      `Where E2EE's ${fmt(on.both.median - off.both.median, 0)} ms open up on the caller's side (E2EE on minus off, medians): ` +
+        widest.map(([name, ms]) => `${fmt(ms, 0)} ms between ${name}`).join(', ') +
+        '. Before its publish offer, an E2EE call makes the handshake\'s first message and starts the E2EE worker; after the subscriber connects, frames are dropped until the handshake has delivered the keys. ' +
+        `The profile: E2EE adds ${fmt(busy(profileOn) - busy(profileOff), 0)} ms of main-thread CPU per call over both pages — ${fmt(noble, 0)} ms of it in @noble (the Noise handshake's X25519 and Ed25519, which the web client's host runs on the page's main thread; the desktop app runs them in its main process), ` +
+        `${fmt(worker, 0)} ms creating the worker, the rest mostly \`(program)\`: the browser's own native work on the main thread (IPC messages, style and layout, WebRTC), which a JavaScript profile cannot split further and which also grows with the benchmark's own 10 ms getStats polling over a longer call setup. ` +
+        "Everything runs on this machine's 2 cores beside two browsers, Janus and the server. Not fixed here — the handshake (src/shared/e2ee) and the call controller and web host are other work: X25519 from WebCrypto (native in Chromium) or the web host's handshake in a worker would take the handshake off the page, and starting the E2EE worker while the call rings would take its start-up out of accept → audio.",
     );
     recorder.note(
       'Instants are taken inside the pages: the click is dispatched from page script with its timestamp, ringing is the moment a MutationObserver sees the "Incoming call from …" heading, first audio is the first getStats poll (every 10 ms) showing decoded, not concealed, samples. The two browsers share this machine\'s clock.',

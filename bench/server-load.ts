@@ -109,17 +109,19 @@ async function callPhase(server: BenchServer, janusPid: number | null, pairs: re
 async function profiledCalls(server: BenchServer, pairs: readonly (readonly [SyntheticUser, SyntheticUser])[]): Promise<Map<string, number>> {
   const profiler = await NodeProfiler.start(server.inspectorUrl!);
   const phase = await callPhase(server, null, pairs, PROFILE_SECONDS);
-  const profile = await profiler.stop();
-  const totals = timeBySource([profile], (url) => sourceMapFor(url));
-  // Per call set up, in ms.
-  return new Map([...totals].map(([where, ms]) => [where, ms / Math.max(1, phase.setups.length)]));
+  return perItem(timeBySource([await profiler.stop()], (url) => sourceMapFor(url)), phase.setups.length);
 }
 
-function profileTable(perCall: Map<string, number>, rows = 12): string {
-  const busy = [...perCall].filter(([where]) => where !== '(idle)');
+/** Profile totals per call or login, in ms. */
+function perItem(totals: Map<string, number>, count: number): Map<string, number> {
+  return new Map([...totals].map(([where, ms]) => [where, ms / Math.max(1, count)]));
+}
+
+function profileTable(perItemMs: Map<string, number>, unit: string, rows = 12): string {
+  const busy = [...perItemMs].filter(([where]) => where !== '(idle)');
   const total = busy.reduce((sum, [, ms]) => sum + ms, 0);
   return table(
-    ['Where (original source)', 'CPU ms per call', 'Share'],
+    ['Where (original source)', `CPU ms per ${unit}`, 'Share'],
     [
       ...busy
         .sort((a, b) => b[1] - a[1])
@@ -180,16 +182,21 @@ await runBench(
     const steps: { sessions: number; seconds: number; rss: number; loginMs: number[] }[] = [];
     const loginCpu = cpuSeconds([server.pid]);
     let done = 0;
+    let loginProfile = new Map<string, number>();
     for (const step of STEPS) {
       const batch = users.slice(done, step);
       const loginMs: number[] = [];
+      // The last step runs under the CPU profiler.
+      const profiler = step === STEPS.at(-1) ? await NodeProfiler.start(server.inspectorUrl!) : null;
       started = performance.now();
       await inPool(batch, CONCURRENCY, async (user, i) => {
         const began = performance.now();
         await user.connect(wsUrl(server), SOURCES[(done + i) % SOURCES.length]!, false);
         loginMs.push(performance.now() - began);
       });
-      steps.push({ sessions: step, seconds: (performance.now() - started) / 1000, rss: residentBytes(server.pid), loginMs });
+      const seconds = (performance.now() - started) / 1000;
+      if (profiler) loginProfile = perItem(timeBySource([await profiler.stop()], (url) => sourceMapFor(url)), batch.length);
+      steps.push({ sessions: step, seconds, rss: residentBytes(server.pid), loginMs });
       done = step;
     }
     const loginCpuShare = (cpuSeconds([server.pid]) - loginCpu) / steps.reduce((sum, step) => sum + step.seconds, 0);
@@ -226,6 +233,7 @@ await runBench(
       ].join('\n'),
     );
     recorder.addTarget(target(`Server RSS with ${SESSIONS.toLocaleString('en-US')} idle logged-in connections`, idleRss / MB, 500, 'at most', ' MB', 0));
+    recorder.section(`Server CPU profile during the last ${(STEPS.at(-1)! - STEPS.at(-2)!).toLocaleString('en-US')} logins (per login)`, profileTable(loginProfile, 'login', 8));
 
     // Call setups through the state machine, with real Janus rooms, while the other sessions idle.
     const pairsOf = (count: number) => Array.from({ length: count }, (_, i) => [users[2 * i]!, users[2 * i + 1]!] as const);
@@ -266,8 +274,17 @@ await runBench(
     );
     recorder.addTarget(target('Call setups per second with real Janus rooms (invite → ringing → accept → accepted → hang-up → ended; best row)', best(withJanus), 500, 'at least', '/s', 0));
     recorder.addTarget(target('Call setups per second, signaling alone (rooms without media, benchmark only; best row)', best(withoutMedia), 500, 'at least', '/s', 0));
-    recorder.section(`Server CPU profile during call setups with real Janus rooms (${PROFILE_SECONDS} s, per call set up)`, profileTable(janusProfile));
-    recorder.section(`Server CPU profile during call setups without media (${PROFILE_SECONDS} s, per call set up)`, profileTable(noMediaProfile));
+    recorder.section(`Server CPU profile during call setups with real Janus rooms (${PROFILE_SECONDS} s, per call set up)`, profileTable(janusProfile, 'call'));
+    recorder.section(`Server CPU profile during call setups without media (${PROFILE_SECONDS} s, per call set up)`, profileTable(noMediaProfile, 'call'));
+    const share = (profile: Map<string, number>, where: string) => {
+      const total = [...profile].filter(([key]) => key !== '(idle)').reduce((sum, [, ms]) => sum + ms, 0);
+      return (100 * (profile.get(where) ?? 0)) / total;
+    };
+    recorder.note(
+      `Where a call setup's server CPU goes (real Janus rooms): ${fmt(share(janusProfile, '(native) writev'), 0)} % in \`writev\` — every protocol message, every Janus request and every log line is a system call ` +
+        `(the ${SESSIONS.toLocaleString('en-US')} idle sessions' pings land there too) — and ${fmt(share(janusProfile, 'src/server/log.ts'), 0)} % formatting log lines; the call state machine itself (calls.ts, signaling.ts) is a few per cent. ` +
+        'Rates here are bounded by this 2-core machine, which also runs the load generator and Janus: see the CPU columns.',
+    );
     recorder.note(
       `Each setup: the caller's signed invite, ringing, the callee's signed accept, the room created, call.accepted to both, hang-up, the room destroyed, call.ended to both (E2EE rooms). The servers log at their default level (info). The profiles run with ${busiest} pairs. The load generator runs on the same ${os.cpus().length} cores as the server and Janus.`,
     );

@@ -168,11 +168,26 @@ await runBench(
 
     const cpuPerFrame = (name: string) => median(readings.filter((r) => r.variant === name).map((r) => r.worker.cpuNs / r.frames / 1000));
     const [chosenPath, previousPath, passThrough] = VARIANTS.map((variant) => cpuPerFrame(variant.name)) as [number, number, number];
+    const sharePerUser = (name: string) => median(readings.filter((r) => r.variant === name).map((r) => (100 * r.worker.cpuNs) / 1e9 / WINDOW_SECONDS / 2));
+    recorder.note(
+      `In the call, the E2EE worker thread used ${fmt(sharePerUser(VARIANTS[0].name), 1)} % of a core per user on the chosen path, ${fmt(sharePerUser(VARIANTS[1].name), 1)} % on the previous one and ${fmt(sharePerUser(VARIANTS[2].name), 1)} % passing frames through untouched — ` +
+        "bench/frame-crypto's CPU share counts the crypto alone; any encoded transform costs the rest.",
+    );
     recorder.note(
       `Worker CPU per frame (median of the calls): ${fmt(passThrough, 0)} µs with no crypto at all — Chromium's encoded-transform streams and frame objects — ` +
         `${fmt(chosenPath, 0)} µs on the chosen path (${fmt(chosenPath - passThrough, 0)} µs for SFrame on WebCrypto) and ${fmt(previousPath, 0)} µs on the previous path (${fmt(previousPath - passThrough, 0)} µs for SFrame on @noble).`,
     );
     const chosen = readings.filter((r) => r.variant === VARIANTS[0].name);
+    const previous = readings.filter((r) => r.variant === VARIANTS[1].name);
+    const waitPerFrame = median(chosen.map((r) => r.worker.waitNs / r.frames / 1000));
+    const p50 = (calls: CallReading[], kind: Kind) => median(calls.flatMap((r) => r.times.filter((t) => t.kind === kind).map((t) => t.p50)));
+    recorder.note(
+      `Why the p99 targets are missed here: on the chosen path a frame's worker thread waited ${fmt(waitPerFrame, 0)} µs for a CPU and ran ${fmt(chosenPath, 0)} µs (medians per frame), ` +
+        `and a frame on WebCrypto makes that trip twice (the worker, WebCrypto's thread, the worker again); the tail of those waits on a machine this busy is the p99. Of the worker's CPU, SFrame is ${fmt(chosenPath - passThrough, 0)} µs per frame and Chromium's own encoded-transform machinery ${fmt(passThrough, 0)} µs — ` +
+        `each frame arrives alone, between other threads, so the same work costs several times what it does in bench/frame-crypto's tight loop. ` +
+        `The cost in our code was the AEAD: on @noble it took ${fmt(previousPath - passThrough, 0)} µs of worker CPU per frame, video frames ${fmt(p50(previous, 'video'), 0)} µs and audio frames ${fmt(p50(previous, 'audio'), 0)} µs at p50; ` +
+        `on WebCrypto ${fmt(chosenPath - passThrough, 0)} µs, ${fmt(p50(chosen, 'video'), 0)} µs and ${fmt(p50(chosen, 'audio'), 0)} µs. What remains is waiting for a CPU on a machine that runs both ends of a video call.`,
+    );
     const worstP99 = (kind: Kind) => Math.max(...chosen.flatMap((r) => r.times.filter((t) => t.kind === kind).map((t) => t.p99)));
     recorder.addTarget(target('E2EE transform time per video frame, p99 (chosen path; worst of encrypt/decrypt, both users, all calls)', worstP99('video') / 1000, 1, 'at most', ' ms', 3));
     recorder.addTarget(target('E2EE transform time per audio frame, p99 (chosen path; worst of encrypt/decrypt, both users, all calls)', worstP99('audio') / 1000, 0.2, 'at most', ' ms', 3));
