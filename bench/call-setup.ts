@@ -262,8 +262,8 @@ await runBench(
     const medianAt = (m: typeof on, mark: string | RegExp, nth = 0) =>
       median(m.calls.map((r) => milestone(r, 'caller', mark, nth)).filter((v): v is number => v !== undefined));
     const gaps = chain.map(([name, mark, nth]) => [name, medianAt(on, mark, nth) - medianAt(off, mark, nth)] as const);
-    const openings = gaps.map(([name, gap], i) => [i === 0 ? `accept → ${name}` : `${gaps[i - 1]![0]} → ${name}`, gap - (i === 0 ? 0 : gaps[i - 1]![1])] as const);
-    openings.push(['subscriber connected → first audio', on.caller.median - off.caller.median - gaps.at(-1)![1]]);
+    const openings = gaps.map(([name, gap], i) => [`${i === 0 ? 'accept' : gaps[i - 1]![0]} and ${name}`, gap - (i === 0 ? 0 : gaps[i - 1]![1])] as const);
+    openings.push(['subscriber connected and first audio', on.caller.median - off.caller.median - gaps.at(-1)![1]]);
     const widest = [...openings].sort((a, b) => b[1] - a[1]).slice(0, 3);
     const noble = [...profileOn].filter(([where]) => where.startsWith('@noble/')).reduce((sum, [, ms]) => sum + ms, 0);
     const worker = profileOn.get('(native) Worker') ?? 0;

@@ -208,7 +208,7 @@ await runBench('frame-crypto', import.meta.url, async ({ recorder, deadline }) =
     recorder.note(
       `What the chosen path costs beyond raw WebCrypto (same run, Chromium worker, enc + dec p50 / OpenSSL): ` +
         FRAMES.map((f) => `${f.label} ${fmt(ratio(f.key, chosenInBrowser), 2)}× vs ${fmt(ratio(f.key, rawInBrowser), 2)}×`).join(', ') +
-        ". The gap is SFrame's framing: the header goes in front of WebCrypto's ciphertext, which means one more buffer of the frame's size — on a key frame mostly the page faults of that fresh 60 KB allocation (V8 frees the old buffers only at GC). Copying to offset 0 and moving within the buffer instead of copying to the header's offset saved about 25 µs of it (V8 copies typed arrays to a non-zero offset several times slower). Raw WebCrypto's own gap to OpenSSL is Chromium's per-call cost: the data is copied to WebCrypto's thread and the result back to a new ArrayBuffer.",
+        ". The gap is SFrame's framing: the header goes in front of WebCrypto's ciphertext, which means one more buffer of the frame's size — on a key frame mostly the page faults of that fresh 60 KB allocation (V8 frees the old buffers only at GC). (sframe.ts copies to offset 0 and moves the bytes within the buffer: V8 copies a typed array to a non-zero offset several times slower, about 25 µs more on 60 KB when this was measured.) Raw WebCrypto's own gap to OpenSSL is Chromium's per-call cost: the data is copied to WebCrypto's thread and the result back to a new ArrayBuffer.",
     );
     recorder.note(
       `The same code in Node (not where frames are encrypted: Electron and the web client run the worker in Chromium): enc + dec p50 / OpenSSL ` +

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeReport } from './lib/report';
+import { saveRunSummary, writeReport } from './lib/report';
 import { BENCHMARKS, BenchRecorder, RESULTS_DIR, loadResult } from './lib/results';
 
 const chosen = process.argv.slice(2);
@@ -45,6 +45,7 @@ for (const bench of BENCHMARKS.filter((b) => chosen.length === 0 || chosen.inclu
   console.log(`==== ${bench.name}: ${result.status}${result.reason ? ` (${result.reason})` : ''} in ${Math.round((Date.now() - benchStarted) / 1000)} s`);
 }
 const totalSeconds = Math.round((Date.now() - started) / 1000);
-writeReport(chosen.length === 0 ? { totalSeconds } : undefined);
+if (chosen.length === 0) saveRunSummary({ totalSeconds, finishedAt: new Date().toISOString() });
+writeReport();
 console.log(`\nBENCHMARKS.md written; ${chosen.length === 0 ? 'all benchmarks' : chosen.join(', ')} took ${totalSeconds} s${failures ? `, ${failures} failed` : ''}.`);
 process.exitCode = failures > 0 ? 1 : 0;

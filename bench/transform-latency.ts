@@ -142,7 +142,7 @@ await runBench(
       ),
     );
     recorder.section(
-      `Time per frame in the E2EE worker, µs, read from the call-details panels (alice / bob), E2EE call with audio and 720p video`,
+      `Time per frame in the E2EE worker, µs, read from the call-details panels (alice / bob), E2EE call with audio and video (the fake cameras asked for 1280×720)`,
       table(['Path', 'Call', 'Load (1 min)', 'Transform', 'Media', 'p50', 'p99'], rows),
     );
     recorder.section(

@@ -1,12 +1,28 @@
 // Writes BENCHMARKS.md from the latest result of every benchmark (dist/bench/*.json).
-import { writeFileSync } from 'node:fs';
-import { BENCHMARKS, loadResult, table, type BenchResult } from './results';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BENCHMARKS, RESULTS_DIR, loadResult, table, type BenchResult } from './results';
 
 export const REPORT_FILE = 'BENCHMARKS.md';
+const RUN_FILE = join(RESULTS_DIR, 'run.json');
 
 export interface RunSummary {
-  /** Wall time of the whole `npm run bench`, when the report comes from it. */
+  /** Wall time of the last whole `npm run bench`. */
   totalSeconds: number;
+  finishedAt: string;
+}
+
+/** Remembers a whole run's time, for every report written after it. */
+export function saveRunSummary(run: RunSummary): void {
+  writeFileSync(RUN_FILE, `${JSON.stringify(run)}\n`);
+}
+
+function loadRunSummary(): RunSummary | undefined {
+  try {
+    return JSON.parse(readFileSync(RUN_FILE, 'utf8')) as RunSummary;
+  } catch {
+    return undefined;
+  }
 }
 
 function header(results: BenchResult[], run: RunSummary | undefined): string {
@@ -33,7 +49,7 @@ function header(results: BenchResult[], run: RunSummary | undefined): string {
           ['OS', machine.os],
           ['Node', machine.node],
           ['Chromium', machine.chromium],
-          ['Run', run ? `${latest?.startedAt.slice(0, 10)}, \`npm run bench\` took ${formatDuration(run.totalSeconds)}` : `${latest?.startedAt.slice(0, 10)}`],
+          ['Run', `${latest?.startedAt.slice(0, 10)}${run ? `; the last whole \`npm run bench\` (${run.finishedAt.slice(0, 16).replace('T', ' ')} UTC) took ${formatDuration(run.totalSeconds)}` : ''}`],
         ],
       ),
       '',
@@ -71,7 +87,8 @@ function section(result: BenchResult): string {
   return lines.join('\n');
 }
 
-export function writeReport(run?: RunSummary): void {
+export function writeReport(): void {
+  const run = loadRunSummary();
   const results = BENCHMARKS.map((bench) => loadResult(bench.name)).filter((result): result is BenchResult => result !== null);
   const missing = BENCHMARKS.filter((bench) => !results.some((result) => result.name === bench.name)).map((bench) => bench.name);
   const parts = [header(results, run), '## Targets', '', targetsTable(results), ''];
