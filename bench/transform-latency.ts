@@ -195,7 +195,7 @@ await runBench(
       "A frame's time runs from entering the transform to its hand-over, WebCrypto's AES-GCM included (the transform awaits it). The pages are cross-origin isolated (a loopback proxy in the benchmark adds Cross-Origin-Embedder-Policy to the server's responses) so that the worker's clock has 5 µs resolution; without isolation Chromium rounds it to 100 µs and the panel says so.",
     );
     recorder.note(
-      'This machine runs both users — two Chromiums each encoding and decoding 720p VP8 in software — plus Janus and the server on its 2 cores, next to whatever else shares it (the load average above). A user has one Chromium on their own machine.',
+      'This machine runs both users — two Chromiums each encoding and decoding VP8 video in software — plus Janus and the server on its 2 cores, next to whatever else shares it (the load average above). A user has one Chromium on their own machine.',
     );
   },
   { testbed: true },
