@@ -270,10 +270,10 @@ await runBench(
     recorder.note(
       `Where E2EE's ${fmt(on.both.median - off.both.median, 0)} ms open up on the caller's side (E2EE on minus off, medians): ` +
         widest.map(([name, ms]) => `${fmt(ms, 0)} ms between ${name}`).join(', ') +
-        '. Before its publish offer, an E2EE call makes the handshake\'s first message and starts the E2EE worker; after the subscriber connects, frames are dropped until the handshake has delivered the keys. ' +
+        '. Before its publish offer, an E2EE call makes the handshake\'s first message (the E2EE worker is already running — it starts while the call rings — and the microphone opens meanwhile, and the rest of the handshake no longer waits for the publish round trip); after the subscriber connects, frames are dropped until the handshake has delivered the keys. ' +
         `The profile: E2EE adds ${fmt(busy(profileOn) - busy(profileOff), 0)} ms of main-thread CPU per call over both pages — ${fmt(noble, 0)} ms of it in @noble (the Noise handshake's X25519 and Ed25519, which the web client's host runs on the page's main thread; the desktop app runs them in its main process), ` +
         `${fmt(worker, 0)} ms creating the worker, the rest mostly \`(program)\`: the browser's own native work on the main thread (IPC messages, style and layout, WebRTC), which a JavaScript profile cannot split further and which also grows with the benchmark's own 10 ms getStats polling over a longer call setup. ` +
-        "Everything runs on this machine's 2 cores beside two browsers, Janus and the server. Not fixed here — the handshake (src/shared/e2ee) and the call controller and web host are other work: X25519 from WebCrypto (native in Chromium) or the web host's handshake in a worker would take the handshake off the page, and starting the E2EE worker while the call rings would take its start-up out of accept → audio.",
+        "Everything runs on this machine's 2 cores beside two browsers, Janus and the server. What is left to do: X25519 and Ed25519 from WebCrypto (native in Chromium) or the web host's handshake in a worker would take the handshake's CPU off the page's main thread (in the desktop app it already runs in the main process).",
     );
     recorder.note(
       'Instants are taken inside the pages: the click is dispatched from page script with its timestamp, ringing is the moment a MutationObserver sees the "Incoming call from …" heading, first audio is the first getStats poll (every 10 ms) showing decoded, not concealed, samples. The two browsers share this machine\'s clock.',

@@ -32,6 +32,11 @@ interface LiveCall {
   peerDecision: E2eeDecision | null;
   media: CallMedia | null;
   encryption: FrameEncryption | null;
+  /**
+   * The frame worker, started while the call rings when this side has E2EE on, so that it is ready
+   * the moment both decisions are known (closed unused if the call turns out standard).
+   */
+  preparedEncryption: Promise<FrameEncryption> | null;
   /** E2EE steps run one after another, in the order the server delivered them. */
   e2eeQueue: Promise<void>;
   handshakeTimer: ReturnType<typeof setTimeout> | null;
@@ -262,6 +267,7 @@ export class CallController {
       peerDecision: null,
       media: null,
       encryption: null,
+      preparedEncryption: null,
       e2eeQueue: Promise.resolve(),
       handshakeTimer: null,
       statsTimer: null,
@@ -269,6 +275,7 @@ export class CallController {
       ended: false,
     };
     this.call = call;
+    this.prepareEncryption(call);
     return call;
   }
 
@@ -313,6 +320,9 @@ export class CallController {
     const peerDecision = call.role === 'caller' ? acceptedDecision : call.peerDecision;
     if (!peerDecision) return this.fail(call, 'the caller’s end-to-end encryption setting is missing');
     call.peerDecision = peerDecision;
+    // The microphone opens while the host settles the mode (and makes the first handshake message).
+    const media = this.createMedia(call);
+    void media.capture();
     const step = await this.host.calls['e2ee.begin']({ callId: call.id, peerDecision });
     const e2ee = step.status.state !== 'standard';
     if (step.status.state !== 'failed' && e2ee !== roomE2ee) {
@@ -325,11 +335,30 @@ export class CallController {
     }
     this.applyStep(call, step);
     if (call.ended || step.status.state === 'failed') return;
+    const prepared = call.preparedEncryption;
+    call.preparedEncryption = null;
     if (e2ee) {
       call.handshakeTimer = setTimeout(() => this.fail(call, 'the end-to-end encryption handshake did not finish in time'), HANDSHAKE_TIMEOUT_MS);
-      call.encryption = new FrameEncryption(await this.host.keyPort(call.id), (message) => console.warn('E2EE worker:', message));
+      call.encryption = await (prepared ?? this.startEncryption(call));
+      if (call.ended) return call.encryption.close();
+    } else {
+      void prepared?.then((unused) => unused.close());
     }
-    await this.startMedia(call);
+    media.useEncryption(call.encryption);
+    // Not awaited: the handshake's next messages (queued behind this step) must not wait for the
+    // publish round trip. publishMedia ends the call itself if it fails.
+    void this.publishMedia(call, media);
+  }
+
+  private async startEncryption(call: LiveCall): Promise<FrameEncryption> {
+    return new FrameEncryption(await this.host.keyPort(call.id), (message) => console.warn('E2EE worker:', message));
+  }
+
+  /** Starts the frame worker while the call rings, if this side signed for E2EE. */
+  private prepareEncryption(call: LiveCall): void {
+    if (!call.localDecision.e2ee) return;
+    call.preparedEncryption = this.startEncryption(call);
+    call.preparedEncryption.catch(() => undefined);
   }
 
   private applyStep(call: LiveCall, step: E2eeStep): void {
@@ -344,14 +373,13 @@ export class CallController {
     }
   }
 
-  private async startMedia(call: LiveCall): Promise<void> {
+  private createMedia(call: LiveCall): CallMedia {
     const settings = getState().settings;
     const media = new CallMedia({
       video: call.video,
       audioInputId: settings?.audioInputId ?? null,
       videoInputId: settings?.videoInputId ?? null,
       audioProcessing: settings?.audioProcessing ?? true,
-      encryption: call.encryption,
       signals: {
         publish: async (offer) => {
           const answer = await this.server.request({ type: 'media.publish', callId: call.id, jsep: offer, e2ee: call.encryption !== null });
@@ -369,6 +397,10 @@ export class CallController {
       onMicrophoneReplaced: (message) => this.notice(message),
     });
     call.media = media;
+    return media;
+  }
+
+  private async publishMedia(call: LiveCall, media: CallMedia): Promise<void> {
     try {
       await media.publish();
     } catch (error) {
@@ -429,6 +461,7 @@ export class CallController {
     if (call.statsTimer) clearInterval(call.statsTimer);
     call.media?.close();
     call.encryption?.close();
+    void call.preparedEncryption?.then((unused) => unused.close(), () => undefined);
     this.sounds.stop();
     void this.host.calls['call.end']({ callId: call.id }).catch(() => undefined);
     const view = getState().call;

@@ -19,7 +19,6 @@ export interface CallMediaOptions {
   videoInputId: string | null;
   /** Echo cancellation, noise suppression and gain control (off when a test compares audio). */
   audioProcessing: boolean;
-  encryption: FrameEncryption | null;
   signals: MediaSignals;
   onRemoteStream(stream: MediaStream): void;
   /** A peer connection failed for good. */
@@ -41,6 +40,8 @@ export class CallMedia {
   private publisher: RTCPeerConnection | null = null;
   private subscriber: RTCPeerConnection | null = null;
   private localStream: MediaStream | null = null;
+  private capturing: Promise<MediaStream> | null = null;
+  private encryption: FrameEncryption | null = null;
   private readonly remoteStream = new MediaStream();
   private lastBytes = { time: 0, inbound: 0, outbound: 0 };
   private sendState: SendState = { muted: false, onHold: false, cameraOff: false };
@@ -48,34 +49,57 @@ export class CallMedia {
 
   constructor(private readonly options: CallMediaOptions) {}
 
-  /** Captures the microphone (and camera) and publishes it to the room. */
+  /**
+   * Opens the microphone (and camera) now, so that it is ready when the call's mode is settled and
+   * publishing starts. Calling it again changes nothing.
+   */
+  capture(): Promise<MediaStream> {
+    const { video, audioInputId, videoInputId } = this.options;
+    this.capturing ??= navigator.mediaDevices
+      .getUserMedia({
+        audio: this.microphoneConstraints(audioInputId),
+        video: video ? (videoInputId ? { deviceId: { exact: videoInputId } } : true) : false,
+      })
+      .then((stream) => {
+        if (this.closed) {
+          for (const track of stream.getTracks()) track.stop();
+          throw new Error('the call ended while the microphone was starting');
+        }
+        this.localStream = stream;
+        for (const track of stream.getAudioTracks()) this.watchMicrophone(track);
+        return stream;
+      });
+    this.capturing.catch(() => undefined);
+    return this.capturing;
+  }
+
+  /** With E2EE, the frame worker for every sender and receiver; set before `publish`. */
+  useEncryption(encryption: FrameEncryption | null): void {
+    this.encryption = encryption;
+  }
+
+  /** Publishes the captured microphone (and camera) to the room. */
   async publish(): Promise<MediaStream> {
-    const { video, audioInputId, videoInputId, encryption, signals } = this.options;
-    this.localStream = await navigator.mediaDevices.getUserMedia({
-      audio: this.microphoneConstraints(audioInputId),
-      video: video ? (videoInputId ? { deviceId: { exact: videoInputId } } : true) : false,
-    });
-    for (const track of this.localStream.getAudioTracks()) this.watchMicrophone(track);
-    if (this.closed) {
-      this.stopLocal();
-      throw new Error('the call ended while the microphone was starting');
-    }
+    const { signals } = this.options;
+    const encryption = this.encryption;
+    const localStream = await this.capture();
     const pc = this.createPeerConnection('publisher');
     this.publisher = pc;
-    for (const track of this.localStream.getTracks()) {
-      const transceiver = pc.addTransceiver(track, { direction: 'sendonly', streams: [this.localStream] });
+    for (const track of localStream.getTracks()) {
+      const transceiver = pc.addTransceiver(track, { direction: 'sendonly', streams: [localStream] });
       encryption?.attachSender(transceiver.sender);
     }
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     const answer = await signals.publish({ type: 'offer', sdp: offer.sdp ?? '' });
     await pc.setRemoteDescription(answer);
-    return this.localStream;
+    return localStream;
   }
 
   /** Answers Janus's offer for the peer's media. */
   async subscribe(offer: Jsep): Promise<void> {
-    const { encryption, signals, onRemoteStream } = this.options;
+    const { signals, onRemoteStream } = this.options;
+    const encryption = this.encryption;
     this.subscriber?.close();
     const pc = this.createPeerConnection('subscriber');
     this.subscriber = pc;
@@ -206,7 +230,7 @@ export class CallMedia {
   }
 
   private createPeerConnection(leg: MediaLeg): RTCPeerConnection {
-    const pc = new RTCPeerConnection({ ...BASE_CONFIG, ...this.options.encryption?.peerConnectionConfig });
+    const pc = new RTCPeerConnection({ ...BASE_CONFIG, ...this.encryption?.peerConnectionConfig });
     pc.onicecandidate = (event) => {
       if (this.closed) return;
       const candidate = event.candidate;
