@@ -1,7 +1,7 @@
 // Builds everything: the renderer (Vite → dist/renderer, served by the server and loaded by
 // Electron), the server (esbuild → dist/server/index.js) and Electron main + preload.
 import { build as viteBuild } from 'vite';
-import { build as esbuild } from 'esbuild';
+import { buildServer } from './build-server.mjs';
 import { existsSync } from 'node:fs';
 
 const only = process.argv[2];
@@ -12,17 +12,7 @@ if (!only || only === 'renderer') {
 }
 
 if (!only || only === 'server') {
-  await esbuild({
-    entryPoints: ['src/server/index.ts'],
-    outfile: 'dist/server/index.js',
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: true,
-    logLevel: 'warning',
-  });
+  await buildServer();
   console.log('built dist/server');
 }
 

@@ -6,8 +6,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build as esbuild } from 'esbuild';
 import { build as viteBuild, type PluginOption } from 'vite';
+import { buildServer } from '../../scripts/build-server.mjs';
 import { AppUser } from '../../e2e/app/user';
 import type { TestbedJanus } from '../../e2e/support/janus';
 
@@ -27,17 +27,7 @@ export async function buildApp(options: { renderer?: string; workerPlugins?: Plu
     ...(options.workerPlugins ? { worker: { format: 'es', plugins: () => options.workerPlugins ?? [] } } : {}),
   });
   if (options.renderer) return;
-  await esbuild({
-    entryPoints: ['src/server/index.ts'],
-    outfile: BENCH_APP.server,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: true,
-    logLevel: 'warning',
-  });
+  await buildServer(BENCH_APP.server);
 }
 
 export interface BenchServer {

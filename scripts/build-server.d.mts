@@ -1,0 +1,1 @@
+export function buildServer(outfile?: string): Promise<unknown>;
