@@ -17,7 +17,7 @@ export class AccountStore {
   private readonly db: Database.Database;
   private readonly byKeyStatement: Database.Statement<[string], Account>;
   private readonly byHandleStatement: Database.Statement<[string], Account>;
-  private readonly insertStatement: Database.Statement<[string, string, number]>;
+  private readonly insertStatement: Database.Statement<[string, string]>;
 
   /** Opens (creating if needed) the database; `:memory:` keeps it in memory for tests. */
   constructor(file: string) {
@@ -28,13 +28,16 @@ export class AccountStore {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS accounts (
         public_key TEXT PRIMARY KEY,
-        handle TEXT NOT NULL UNIQUE,
-        created_at INTEGER NOT NULL
+        handle TEXT NOT NULL UNIQUE
       ) STRICT`);
+    // Databases made before the server stopped keeping registration times: drop the column, and
+    // the times with it.
+    const hasCreatedAt = this.db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'accounts\')').all().some((column) => column.name === 'created_at');
+    if (hasCreatedAt) this.db.exec('ALTER TABLE accounts DROP COLUMN created_at');
     const columns = 'handle, public_key AS publicKey';
     this.byKeyStatement = this.db.prepare(`SELECT ${columns} FROM accounts WHERE public_key = ?`);
     this.byHandleStatement = this.db.prepare(`SELECT ${columns} FROM accounts WHERE handle = ?`);
-    this.insertStatement = this.db.prepare('INSERT INTO accounts (handle, public_key, created_at) VALUES (?, ?, ?)');
+    this.insertStatement = this.db.prepare('INSERT INTO accounts (handle, public_key) VALUES (?, ?)');
   }
 
   byPublicKey(publicKey: string): Account | null {
@@ -48,7 +51,7 @@ export class AccountStore {
   register(handle: string, publicKey: string): RegisterResult {
     if (this.byPublicKey(publicKey)) return { ok: false, reason: 'key-registered' };
     if (this.byHandle(handle)) return { ok: false, reason: 'handle-taken' };
-    this.insertStatement.run(handle, publicKey, Date.now());
+    this.insertStatement.run(handle, publicKey);
     return { ok: true, account: { handle, publicKey } };
   }
 
