@@ -6,6 +6,7 @@ import {
   JANUS_CONFIG_FILE,
   VIDEOROOM_CONFIG_FILE,
   WEBSOCKETS_CONFIG_FILE,
+  janusLibraryDir,
   listInstalledJanusModules,
   renderJanusConfig,
   writeJanusConfig,
@@ -36,6 +37,13 @@ function setting(text: string, section: string, key: string): string | undefined
   const body = new RegExp(`^${section}: \\{\\n([\\s\\S]*?)^\\}`, 'm').exec(text)?.[1] ?? '';
   return new RegExp(`^\\s*${key} = (.*)$`, 'm').exec(body)?.[1];
 }
+
+describe('janusLibraryDir', () => {
+  it('names Debian\'s multiarch folder of the machine', () => {
+    expect(janusLibraryDir('x64')).toBe('/usr/lib/x86_64-linux-gnu/janus');
+    expect(janusLibraryDir('arm64')).toBe('/usr/lib/aarch64-linux-gnu/janus');
+  });
+});
 
 describe('renderJanusConfig', () => {
   const files = renderJanusConfig(options, installed, '/opt/janus-lib');

@@ -5,8 +5,15 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { isIPv4 } from 'node:net';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 
-/** Where Debian's `janus` package installs its plugins, transports, event handlers and loggers. */
-export const JANUS_LIBRARY_DIR = '/usr/lib/x86_64-linux-gnu/janus';
+/** Debian's multiarch folder names, by Node's `process.arch`. */
+const MULTIARCH: Readonly<Record<string, string>> = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', arm: 'arm-linux-gnueabihf', ia32: 'i386-linux-gnu', ppc64: 'powerpc64le-linux-gnu', s390x: 's390x-linux-gnu', riscv64: 'riscv64-linux-gnu' };
+
+/** Where Debian's `janus` package installs its plugins, transports, event handlers and loggers on a machine of `arch`. */
+export function janusLibraryDir(arch: string = process.arch): string {
+  return `/usr/lib/${MULTIARCH[arch] ?? `${arch}-linux-gnu`}/janus`;
+}
+
+export const JANUS_LIBRARY_DIR = janusLibraryDir();
 export const ENABLED_TRANSPORT = 'libjanus_websockets.so';
 export const ENABLED_PLUGIN = 'libjanus_videoroom.so';
 
