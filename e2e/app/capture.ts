@@ -1,5 +1,5 @@
-// What the recording and transcription tests need beside AppUser: the test speech of
-// ENVIRONMENT.md, the word error rate, the capture part of the call view read by role and name,
+// What the recording and transcription tests need beside AppUser: the test speech
+// (espeak-ng, resampled by sox), the word error rate, the capture part of the call view read by role and name,
 // downloads from the Recordings view, a raw signaling client logged in as a user of the web
 // client (bypassing its UI), and a comparison of received audio with the speech that was sent.
 import { execFile } from 'node:child_process';

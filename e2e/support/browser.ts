@@ -1,4 +1,4 @@
-// Debian's Chromium under Playwright, set up the way ENVIRONMENT.md says works headless as root:
+// Debian's Chromium under Playwright, set up to run headless as root:
 // fake media devices, no background networking, every host name unresolvable but 127.0.0.1.
 // Chromium keeps only the last --disable-features switch and Playwright passes its own list first,
 // so Chromium is started through a small wrapper that merges them all into one.

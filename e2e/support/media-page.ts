@@ -78,7 +78,7 @@ window.media = {
     const pc = peer('publisher');
     for (const track of stream.getTracks()) {
       const { sender } = pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
-      // Before createOffer, as ENVIRONMENT.md says.
+      // Before createOffer, so that the transform is in place before negotiation.
       if (xorKey !== null) sender.transform = transform('encrypt-' + track.kind, xorKey);
     }
     const offer = await pc.createOffer();

@@ -104,7 +104,7 @@ export class JanusGateway {
         is_private: true,
         permanent: false,
         require_e2ee: e2ee,
-        // Recording starts per publisher on request, never from the first packet (see ENVIRONMENT.md).
+        // Recording starts per publisher on request (configure {record: true}), never from the first packet.
         record: false,
         fir_freq: !e2ee && video ? KEYFRAME_INTERVAL_SECONDS : 0,
         audiocodec: 'opus',

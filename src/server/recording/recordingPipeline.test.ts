@@ -31,7 +31,7 @@ let missing: string | null = null;
 let dir: string;
 let speech: { caller: string; callee: string };
 
-/** The test speech of ENVIRONMENT.md: espeak-ng klatt4, then sox -R to 16 kHz mono, with silence after. */
+/** The test speech: espeak-ng's en-us+klatt4 voice, then sox -R to 16 kHz mono, with silence after. */
 async function say(words: string, file: string): Promise<void> {
   const raw = `${file}.raw.wav`;
   await run('espeak-ng', ['-v', 'en-us+klatt4', '-s', '175', '-w', raw, words]);
