@@ -7,7 +7,7 @@
 // Key material never crosses this boundary: main signs and runs the handshake itself, and the
 // per-call frame keys go straight to the renderer's encryption worker over a MessagePort.
 import { z } from 'zod';
-import { CallId, CallRole, E2eeDecision, Handle, Nonce, PublicKey, Signature } from './protocol';
+import { CallId, CallRole, E2eeDecision, HandshakeMessage, Handle, Nonce, PublicKey, Signature } from './protocol';
 import { CaptureDecision, CaptureRequest } from './recordingPolicy';
 import { Settings, SettingsPatch } from './settings';
 import { HistoryEntry } from './contacts/callHistory';
@@ -52,11 +52,8 @@ export const CallPrepareResult = z.object({
 export const StandardReason = z.enum(['local-off', 'peer-off', 'both-off']);
 export type StandardReason = z.infer<typeof StandardReason>;
 
-export const HandshakeMessage = z.object({
-  seq: z.number().int().min(0).max(7),
-  payload: z.string().regex(/^[A-Za-z0-9_-]{1,1400}$/),
-});
-export type HandshakeMessage = z.infer<typeof HandshakeMessage>;
+/** A handshake message as the wire carries it (protocol.ts), passed between renderer and host. */
+export { HandshakeMessage };
 
 /** The end-to-end state of one call as the host sees it. */
 export const E2eeStatus = z.discriminatedUnion('state', [

@@ -24,8 +24,15 @@ export const Signature = z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'a signature is
 export const Nonce = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a nonce is 32 bytes of base64url');
 export const CallId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'a call id is 16 random bytes of base64url');
 export type CallId = z.infer<typeof CallId>;
-/** Opaque handshake bytes relayed between the endpoints (base64url, at most 1 KB decoded). */
-const Opaque = z.string().regex(/^[A-Za-z0-9_-]{1,1400}$/);
+/**
+ * One end-to-end handshake message, relayed between the endpoints unread: its number in the call
+ * and its opaque bytes (base64url, at most 1 KB decoded). The host bridge passes the same shape.
+ */
+export const HandshakeMessage = z.object({
+  seq: z.number().int().min(0).max(7),
+  payload: z.string().regex(/^[A-Za-z0-9_-]{1,1400}$/),
+});
+export type HandshakeMessage = z.infer<typeof HandshakeMessage>;
 
 export const CallRole = z.enum(['caller', 'callee']);
 export type CallRole = z.infer<typeof CallRole>;
@@ -185,7 +192,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
     candidate: IceCandidate.nullable(),
   }),
   /** Relays one end-to-end handshake message to the peer, unread. */
-  z.object({ ...clientBase, type: z.literal('e2ee.handshake'), callId: CallId, seq: z.number().int().min(0).max(7), payload: Opaque }),
+  z.object({ ...clientBase, type: z.literal('e2ee.handshake'), callId: CallId, ...HandshakeMessage.shape }),
   /** Puts the call on hold (this side sends and plays nothing) or resumes it; the peer is told. */
   z.object({ ...clientBase, type: z.literal('call.hold'), callId: CallId, onHold: z.boolean() }),
   /** Starts or stops recording / transcribing the call (refused when it is end-to-end encrypted). */
@@ -247,7 +254,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ ...serverBase, type: z.literal('media.answer'), callId: CallId, jsep: Jsep }),
   /** The peer's media is published: answer this offer to receive it. */
   z.object({ ...serverBase, type: z.literal('media.subscribe-offer'), callId: CallId, jsep: Jsep }),
-  z.object({ ...serverBase, type: z.literal('e2ee.handshake'), callId: CallId, seq: z.number().int().min(0).max(7), payload: Opaque }),
+  z.object({ ...serverBase, type: z.literal('e2ee.handshake'), callId: CallId, ...HandshakeMessage.shape }),
   /** To the other party: the call was put on hold, or resumed, by `by`. */
   z.object({ ...serverBase, type: z.literal('call.hold'), callId: CallId, onHold: z.boolean(), by: Handle }),
   /**
