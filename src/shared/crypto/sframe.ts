@@ -1,6 +1,7 @@
 // SFrame (RFC 9605): the frame header, the per-KID key schedule and the five registered cipher
-// suites. Everything a frame needs from its key (derived key and salt, keyed HMAC state, imported
-// WebCrypto key) is prepared once per KID, so the per-frame path only allocates its output.
+// suites. The work that depends only on the key is done once per KID: the HKDF key derivation, the
+// HMAC key's pads and the WebCrypto key import. Each frame still makes small objects of its own
+// (header, nonce, AEAD parameters) besides its output.
 //
 // The AEAD runs in one of two places. @noble/ciphers (pure JavaScript, synchronous) serves every
 // suite. For the AES-GCM suites the caller may pass WebCrypto's SubtleCrypto instead: the
