@@ -396,6 +396,10 @@ export class CallController {
       onFailure: (message) => this.sendOrEnd(call, { type: 'call.fail', callId: call.id, reason: 'failed' }, 'failed', message),
       onMicrophoneReplaced: (message) => this.notice(message),
     });
+    // Mute, hold or camera-off chosen before the media existed (while dialing or ringing) must hold
+    // from the first frame: the store is what the buttons show.
+    const view = getState().call;
+    if (view?.callId === call.id) media.setSendState({ muted: view.muted, onHold: view.onHold, cameraOff: view.cameraOff });
     call.media = media;
     return media;
   }

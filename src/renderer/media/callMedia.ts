@@ -66,6 +66,8 @@ export class CallMedia {
           throw new Error('the call ended while the microphone was starting');
         }
         this.localStream = stream;
+        // A mute, hold or camera-off chosen before the stream arrived holds from its first frame.
+        this.setSendState({});
         for (const track of stream.getAudioTracks()) this.watchMicrophone(track);
         return stream;
       });

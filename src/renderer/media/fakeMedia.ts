@@ -1,0 +1,80 @@
+// Stand-ins for the browser's media objects (MediaStream, getUserMedia, RTCPeerConnection), for
+// unit tests that run in Node. Only what CallMedia touches.
+import { vi } from 'vitest';
+
+export class FakeTrack {
+  enabled = true;
+  onended: (() => void) | null = null;
+  readonly stop = vi.fn();
+  constructor(readonly kind: 'audio' | 'video') {}
+}
+
+export class FakeStream {
+  private readonly tracks: FakeTrack[];
+  constructor(tracks: FakeTrack[] = []) {
+    this.tracks = [...tracks];
+  }
+  getTracks() {
+    return [...this.tracks];
+  }
+  getAudioTracks() {
+    return this.tracks.filter((track) => track.kind === 'audio');
+  }
+  getVideoTracks() {
+    return this.tracks.filter((track) => track.kind === 'video');
+  }
+  addTrack(track: FakeTrack) {
+    this.tracks.push(track);
+  }
+  removeTrack(track: FakeTrack) {
+    this.tracks.splice(this.tracks.indexOf(track), 1);
+  }
+}
+
+export class FakePeerConnection {
+  connectionState = 'new';
+  onicecandidate: unknown = null;
+  onconnectionstatechange: unknown = null;
+  ontrack: unknown = null;
+  addTransceiver(track: FakeTrack) {
+    return { sender: { track } };
+  }
+  async createOffer() {
+    return { type: 'offer', sdp: '' };
+  }
+  async createAnswer() {
+    return { type: 'answer', sdp: '' };
+  }
+  async setLocalDescription() {}
+  async setRemoteDescription() {}
+  getTransceivers() {
+    return [];
+  }
+  getSenders() {
+    return [];
+  }
+  async getStats() {
+    return new Map();
+  }
+  close() {}
+}
+
+/**
+ * Installs the fakes as globals; getUserMedia hands out streams of fresh tracks (audio, and video
+ * when asked) and records them in `captured`. Undo with vi.unstubAllGlobals().
+ */
+export function installFakeMedia(): { captured: FakeStream[]; getUserMedia: ReturnType<typeof vi.fn> } {
+  const captured: FakeStream[] = [];
+  const getUserMedia = vi.fn(async (constraints: { audio?: unknown; video?: unknown }) => {
+    const stream = new FakeStream([
+      ...(constraints.audio ? [new FakeTrack('audio')] : []),
+      ...(constraints.video ? [new FakeTrack('video')] : []),
+    ]);
+    captured.push(stream);
+    return stream;
+  });
+  vi.stubGlobal('MediaStream', FakeStream);
+  vi.stubGlobal('RTCPeerConnection', FakePeerConnection);
+  vi.stubGlobal('navigator', { mediaDevices: { getUserMedia } });
+  return { captured, getUserMedia };
+}
