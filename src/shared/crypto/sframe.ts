@@ -91,10 +91,6 @@ function extendedLength(value: bigint): number {
   return length;
 }
 
-export function headerLength(kid: bigint, ctr: bigint): number {
-  return 1 + extendedLength(kid) + extendedLength(ctr);
-}
-
 function writeBigEndian(out: Uint8Array, offset: number, length: number, value: bigint): void {
   for (let i = offset + length - 1; i >= offset; i--) {
     out[i] = Number(value & 0xffn);
@@ -102,25 +98,18 @@ function writeBigEndian(out: Uint8Array, offset: number, length: number, value: 
   }
 }
 
-/** Writes the header for (kid, ctr) at the start of `out`; returns its length. */
-export function writeHeader(out: Uint8Array, kid: bigint, ctr: bigint): number {
+/** The header for (kid, ctr), in a new array of exactly its length. */
+export function encodeHeader(kid: bigint, ctr: bigint): Uint8Array<ArrayBuffer> {
   checkU64(kid, 'KID');
   checkU64(ctr, 'CTR');
   const kidLength = extendedLength(kid);
   const ctrLength = extendedLength(ctr);
-  const length = 1 + kidLength + ctrLength;
-  if (out.length < length) throw new RangeError('output too small for the SFrame header');
+  const out = new Uint8Array(1 + kidLength + ctrLength);
   const kidBits = kidLength === 0 ? Number(kid) : 0x08 | (kidLength - 1);
   const ctrBits = ctrLength === 0 ? Number(ctr) : 0x08 | (ctrLength - 1);
   out[0] = (kidBits << 4) | ctrBits;
   writeBigEndian(out, 1, kidLength, kid);
   writeBigEndian(out, 1 + kidLength, ctrLength, ctr);
-  return length;
-}
-
-export function encodeHeader(kid: bigint, ctr: bigint): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(headerLength(kid, ctr));
-  writeHeader(out, kid, ctr);
   return out;
 }
 
@@ -444,7 +433,7 @@ class SyncAeadAdapter implements AsyncAead {
  * The asynchronous AEAD of `suite` under `key`: WebCrypto's AES-GCM when `subtle` is given and the
  * suite is AES-GCM, @noble/ciphers otherwise. Takes ownership of `key`.
  */
-export function createAsyncAead(suite: CipherSuite, key: Uint8Array<ArrayBuffer>, subtle?: SubtleAesGcm): AsyncAead {
+function createAsyncAead(suite: CipherSuite, key: Uint8Array<ArrayBuffer>, subtle?: SubtleAesGcm): AsyncAead {
   if (key.length !== suite.Nk) throw new RangeError(`${suite.name} needs a ${suite.Nk}-byte key`);
   return subtle && suite.Nka === null ? new WebCryptoAesGcm(subtle, key) : new SyncAeadAdapter(createAead(suite, key));
 }
