@@ -11,7 +11,7 @@ import type { Account, AccountStore } from './accounts';
 import { CallError, CallService, type RoomFactory } from './calls';
 import type { Logger } from './log';
 import { Presence } from './presence';
-import type { CaptureRequest } from './recording/callCapture';
+import { CAPTURE_REQUEST_TYPES, type CaptureRequest } from './recording/callCapture';
 import { fromBase64Url, toBase64Url } from '../shared/encoding';
 import {
   MAX_MESSAGE_BYTES,
@@ -46,14 +46,7 @@ export interface CaptureRequests {
   sessionStarted(handle: string): void;
 }
 
-const CAPTURE_REQUESTS: ReadonlySet<ClientMessage['type']> = new Set<CaptureRequest['type']>([
-  'recording.start',
-  'recording.stop',
-  'transcription.start',
-  'transcription.stop',
-  'recordings.list',
-  'recording.link',
-]);
+const CAPTURE_REQUESTS: ReadonlySet<ClientMessage['type']> = new Set(CAPTURE_REQUEST_TYPES);
 
 function isCaptureRequest(message: ClientMessage): message is CaptureRequest {
   return CAPTURE_REQUESTS.has(message.type);

@@ -20,10 +20,17 @@ import { takeFileName, type FinishedTake, type RecordingPipeline } from './recor
 import type { Span } from './speech';
 import type { CallId, CaptureKind, ClientMessage, RecordingId, ServerMessageBody } from '../../shared/protocol';
 
-export type CaptureRequest = Extract<
-  ClientMessage,
-  { type: 'recording.start' | 'recording.stop' | 'transcription.start' | 'transcription.stop' | 'recordings.list' | 'recording.link' }
->;
+/** The client messages the recording service answers. */
+export const CAPTURE_REQUEST_TYPES = [
+  'recording.start',
+  'recording.stop',
+  'transcription.start',
+  'transcription.stop',
+  'recordings.list',
+  'recording.link',
+] as const satisfies readonly ClientMessage['type'][];
+
+export type CaptureRequest = Extract<ClientMessage, { type: (typeof CAPTURE_REQUEST_TYPES)[number] }>;
 
 /** The part of a media room recording needs, beside what calls use. */
 export type RecordableRoom = CallRoom & Pick<MediaRoom, 'startRecording' | 'stopRecording'>;
