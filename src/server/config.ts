@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { LOG_LEVELS } from './log';
 
 const Seconds = z.coerce.number().positive().max(3600);
 
@@ -24,7 +25,7 @@ export const ServerConfig = z.object({
   connectTimeoutSeconds: Seconds,
   /** How long a call survives a party's lost signaling connection before it ends. */
   reconnectGraceSeconds: Seconds,
-  logLevel: z.enum(['debug', 'info', 'warn', 'error']),
+  logLevel: z.enum(LOG_LEVELS),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, parseLogLevel } from './log';
+import { createLogger } from './log';
 import type { LoggerOptions } from './log';
 
 function capture(options: Omit<LoggerOptions, 'write' | 'now'> = {}) {
@@ -50,14 +50,5 @@ describe('createLogger', () => {
     log.error('failed', { detail: 'x'.repeat(5000), error: new TypeError('bad') });
     expect(String(lines[0]?.detail).length).toBeLessThan(300);
     expect(lines[0]?.error).toEqual({ name: 'TypeError', message: 'bad' });
-  });
-});
-
-describe('parseLogLevel', () => {
-  it('reads level names and falls back when unset', () => {
-    expect(parseLogLevel('DEBUG')).toBe('debug');
-    expect(parseLogLevel(undefined, 'warn')).toBe('warn');
-    expect(parseLogLevel('')).toBe('info');
-    expect(() => parseLogLevel('verbose')).toThrow(/unknown log level/);
   });
 });

@@ -42,14 +42,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
-/** Reads a level name (e.g. from an environment variable); anything else is an error. */
-export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'info'): LogLevel {
-  if (value === undefined || value === '') return fallback;
-  const level = LOG_LEVELS.find((name) => name === value.toLowerCase());
-  if (!level) throw new Error(`unknown log level ${JSON.stringify(value)}: use one of ${LOG_LEVELS.join(', ')}`);
-  return level;
-}
-
 function sanitize(fields: LogFields, depth: number): Record<string, unknown> {
   const clean: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(fields)) {
