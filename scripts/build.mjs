@@ -2,7 +2,6 @@
 // Electron), the server (esbuild → dist/server/index.js) and Electron main + preload.
 import { build as viteBuild } from 'vite';
 import { buildServer } from './build-server.mjs';
-import { existsSync } from 'node:fs';
 
 const only = process.argv[2];
 
@@ -16,6 +15,6 @@ if (!only || only === 'server') {
   console.log('built dist/server');
 }
 
-if ((!only || only === 'electron') && existsSync('scripts/build-electron.mjs')) {
+if (!only || only === 'electron') {
   await import('./build-electron.mjs');
 }

@@ -4,9 +4,9 @@
 //   ringing ──accept──▶ connecting ──media-up──▶ active
 //      │                     │                     │
 //      └── decline / cancel / ring-timeout / hangup / disconnect / failure ──▶ ended (reason)
-import type { EndReason } from '../shared/protocol';
+import type { CallRole, EndReason } from '../shared/protocol';
 
-export type Party = 'caller' | 'callee';
+export type Party = CallRole;
 export type CallState = 'ringing' | 'connecting' | 'active' | 'ended';
 
 export type CallEvent =

@@ -71,7 +71,7 @@ interface LiveCall {
   readonly id: CallId;
   readonly parties: Record<Party, Account>;
   readonly video: boolean;
-  readonly decisions: { caller: E2eeDecision; callee: E2eeDecision | null };
+  readonly callerDecision: E2eeDecision;
   state: CallState;
   room: CallRoom | null;
   ringTimer: NodeJS.Timeout | null;
@@ -233,7 +233,7 @@ export class CallService {
       id: message.callId,
       parties: { caller: from, callee },
       video: message.video,
-      decisions: { caller: message.decision, callee: null },
+      callerDecision: message.decision,
       state: 'ringing',
       room: null,
       ringTimer: null,
@@ -264,8 +264,7 @@ export class CallService {
     const call = this.own(from, callId);
     if (decision.role !== 'callee') throw new CallError('bad-message', "the callee's decision must have role 'callee'");
     this.request(call, { type: 'accept', by: this.partyOfHandle(call, from.handle) });
-    call.decisions.callee = decision;
-    const e2ee = call.decisions.caller.e2ee && decision.e2ee;
+    const e2ee = call.callerDecision.e2ee && decision.e2ee;
     let room: CallRoom;
     try {
       room = await this.ports.rooms.createRoom({ e2ee, video: call.video });

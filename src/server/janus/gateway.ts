@@ -80,7 +80,6 @@ export class JanusGateway {
     try {
       const session = await janusRequest('create session', timeoutMs, () => connection.create(KEEPALIVE_SECONDS));
       const control = await janusRequest('attach VideoRoom', timeoutMs, () => session.attach(VideoRoomPlugin));
-      options.log.info('connected to Janus', { url: options.url });
       return new JanusGateway(connection, session, control, options);
     } catch (error) {
       await connection.close().catch(() => undefined);
