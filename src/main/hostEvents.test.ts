@@ -3,20 +3,23 @@ import { HostEventOutbox, type HostEventRecipient } from './hostEvents';
 import { HOST_EVENT_CHANNEL } from './ipcChannels';
 
 function fakeWindow(loading: boolean) {
-  let finishLoad: (() => void) | undefined;
+  const finishLoadListeners: (() => void)[] = [];
   const state = { loading };
   const window = {
     send: vi.fn(),
     isLoading: () => state.loading,
-    once: (_event: 'did-finish-load', listener: () => void) => {
-      finishLoad = listener;
+    on: (_event: 'did-finish-load', listener: () => void) => {
+      finishLoadListeners.push(listener);
     },
   } satisfies HostEventRecipient;
   const finishLoading = () => {
     state.loading = false;
-    finishLoad?.();
+    for (const listener of finishLoadListeners) listener();
   };
-  return { window, finishLoading };
+  const startReloading = () => {
+    state.loading = true;
+  };
+  return { window, finishLoading, startReloading };
 }
 
 describe('HostEventOutbox', () => {
@@ -41,6 +44,22 @@ describe('HostEventOutbox', () => {
     outbox.attach(window);
     outbox.send({ type: 'toggle-mute' });
     expect(window.send).toHaveBeenCalledTimes(1);
+  });
+
+  it('holds an event sent while the page reloads until the reload has finished', () => {
+    const outbox = new HostEventOutbox();
+    const { window, finishLoading, startReloading } = fakeWindow(false);
+    outbox.attach(window);
+    outbox.send({ type: 'toggle-mute' });
+    expect(window.send).toHaveBeenCalledTimes(1);
+
+    startReloading();
+    outbox.send({ type: 'dial', handle: 'bob' });
+    expect(window.send).toHaveBeenCalledTimes(1);
+
+    finishLoading();
+    expect(window.send).toHaveBeenCalledTimes(2);
+    expect(window.send).toHaveBeenLastCalledWith(HOST_EVENT_CHANNEL, { type: 'dial', handle: 'bob' });
   });
 
   it('refuses an event that does not match the contract', () => {

@@ -1,5 +1,6 @@
 // Host events (deep links, tray) for the renderer. An event that comes before the page can listen
-// — a link that launched the app, say — waits until the page has loaded.
+// — a link that launched the app, say, or one sent while the page reloads — waits until the page
+// has (re)loaded.
 import { HostEvent } from '../shared/bridge';
 import { HOST_EVENT_CHANNEL } from './ipcChannels';
 
@@ -7,18 +8,23 @@ import { HOST_EVENT_CHANNEL } from './ipcChannels';
 export interface HostEventRecipient {
   send(channel: string, event: HostEvent): void;
   isLoading(): boolean;
-  once(event: 'did-finish-load', listener: () => void): unknown;
+  on(event: 'did-finish-load', listener: () => void): unknown;
 }
 
 export class HostEventOutbox {
   private recipient: HostEventRecipient | null = null;
   private readonly waiting: HostEvent[] = [];
 
-  /** Sends to this window from now on, starting with anything that waited. */
+  /**
+   * Sends to this window from now on, starting with anything that waited. Events sent while the
+   * page loads (the first load or any reload later) go out when that load finishes.
+   */
   attach(recipient: HostEventRecipient): void {
     this.recipient = recipient;
-    if (recipient.isLoading()) recipient.once('did-finish-load', () => this.flush());
-    else this.flush();
+    recipient.on('did-finish-load', () => {
+      if (this.recipient === recipient) this.flush();
+    });
+    if (!recipient.isLoading()) this.flush();
   }
 
   send(event: HostEvent): void {
