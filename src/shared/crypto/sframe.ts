@@ -11,12 +11,11 @@
 // every call). Both produce the same bytes; the tests check them against the RFC vectors and
 // against each other. @noble/hashes does the key schedule (HKDF) either way.
 import { ctr as aesCtr, gcm } from '@noble/ciphers/aes.js';
-import { equalBytes } from '@noble/ciphers/utils.js';
 import { expand, extract } from '@noble/hashes/hkdf.js';
 import { type _HMAC, hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import type { CHash, Hash } from '@noble/hashes/utils.js';
-import { concatBytes } from '../encoding';
+import { concatBytes, equalBytes, utf8ToBytes } from '../encoding';
 
 export type SFrameErrorCode = 'malformed' | 'unknown-key' | 'auth';
 
@@ -161,11 +160,10 @@ export function decodeHeader(frame: Uint8Array): SFrameHeader {
 
 // ---- key schedule (RFC 9605 §4.4.2) ----------------------------------------------------------
 
-const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 const EMPTY = new Uint8Array(0);
 
 function label(prefix: string, kid: bigint, suite: CipherSuite): Uint8Array {
-  const head = utf8(prefix);
+  const head = utf8ToBytes(prefix);
   const out = new Uint8Array(head.length + 10);
   out.set(head);
   const view = new DataView(out.buffer);
@@ -205,7 +203,7 @@ export function deriveKeySalt(suite: CipherSuite, kid: bigint, baseKey: Uint8Arr
  */
 export function ratchetBaseKey(suite: CipherSuite, baseKey: Uint8Array): Uint8Array {
   const secret = sframeSecret(suite, baseKey);
-  const next = expand(suite.hash, secret, utf8('SFrame 1.0 Ratchet'), suite.Nh);
+  const next = expand(suite.hash, secret, utf8ToBytes('SFrame 1.0 Ratchet'), suite.Nh);
   secret.fill(0);
   return next;
 }
