@@ -45,7 +45,7 @@ export function windowOptions({ preloadPath, placement, devTools }: WindowOption
 
 export interface MainWindowDependencies {
   BrowserWindow: typeof BrowserWindow;
-  screen: Pick<Screen, 'getAllDisplays'>;
+  screen: Pick<Screen, 'getAllDisplays' | 'getPrimaryDisplay'>;
   preloadPath: string;
   /** The JSON file that remembers the window's placement. */
   statePath: string;
@@ -54,7 +54,9 @@ export interface MainWindowDependencies {
 
 /** Creates the window, restores its placement, remembers it on close, and loads the app. */
 export async function createMainWindow(deps: MainWindowDependencies): Promise<BrowserWindow> {
-  const workAreas = deps.screen.getAllDisplays().map((display) => display.workArea);
+  // The primary screen first: a window whose screen is gone opens there.
+  const primary = deps.screen.getPrimaryDisplay();
+  const workAreas = [primary, ...deps.screen.getAllDisplays().filter((display) => display.id !== primary.id)].map((display) => display.workArea);
   const placement = placeWindow(await readWindowState(deps.statePath), workAreas);
   const window = new deps.BrowserWindow(windowOptions({ preloadPath: deps.preloadPath, placement, devTools: deps.devTools }));
   if (placement.maximized) window.maximize();

@@ -13,13 +13,20 @@ describe('placeWindow', () => {
     expect(placeWindow(saved, [laptop, rightMonitor])).toEqual(saved);
   });
 
-  it('centers a window whose screen is gone, keeping its size', () => {
+  it('centers a window whose screen is gone on the first screen, keeping its size', () => {
     const saved = { x: 1600, y: 100, width: 480, height: 760, maximized: true };
-    expect(placeWindow(saved, [laptop])).toEqual({ width: 480, height: 760, maximized: true });
+    expect(placeWindow(saved, [laptop])).toEqual({ x: 480, y: 55, width: 480, height: 760, maximized: true });
+    expect(placeWindow(saved, [{ ...laptop, x: -1440, y: 20 }])).toEqual({ x: -960, y: 75, width: 480, height: 760, maximized: true });
+  });
+
+  it('shrinks a window whose screen is gone to fit the first screen, centered there', () => {
+    const saved = { x: 5000, y: 0, width: 3000, height: 2000, maximized: false };
+    const small = { x: 0, y: 0, width: 1366, height: 768 };
+    expect(placeWindow(saved, [small, laptop])).toEqual({ x: 0, y: 0, width: 1366, height: 768, maximized: false });
   });
 
   it('centers a window only a sliver of which would show', () => {
-    expect(placeWindow({ x: 1400, y: 100, width: 480, height: 760, maximized: false }, [laptop])).not.toHaveProperty('x');
+    expect(placeWindow({ x: 1400, y: 100, width: 480, height: 760, maximized: false }, [laptop])).toEqual({ x: 480, y: 55, width: 480, height: 760, maximized: false });
   });
 
   it('shrinks a window larger than its screen', () => {

@@ -37,21 +37,27 @@ export interface WindowPlacement {
 
 /**
  * Reuses the saved placement when enough of it is on one of today's screens (a monitor may have
- * been unplugged), shrinking it to fit that screen; otherwise the default size, centered.
+ * been unplugged), shrinking it to fit that screen. A saved placement on none of them keeps its
+ * size, shrunk to fit the first work area (the primary screen's: createMainWindow lists it first),
+ * and is centered there. Without a usable saved state: the default size, centered by the system.
  */
 export function placeWindow(saved: unknown, workAreas: readonly Rectangle[]): WindowPlacement {
   const state = WindowState.safeParse(saved);
   if (!state.success) return { ...DEFAULT_SIZE, maximized: false };
   const { x, y, maximized } = state.data;
-  const screen = workAreas.find((area) => {
+  const onScreen = workAreas.find((area) => {
     const visibleWidth = Math.min(x + state.data.width, area.x + area.width) - Math.max(x, area.x);
     const visibleHeight = Math.min(y + state.data.height, area.y + area.height) - Math.max(y, area.y);
     return visibleWidth >= MIN_VISIBLE.width && visibleHeight >= MIN_VISIBLE.height;
   });
+  const screen = onScreen ?? workAreas[0];
   if (!screen) return { width: state.data.width, height: state.data.height, maximized };
   const width = Math.max(MIN_WINDOW_SIZE.width, Math.min(state.data.width, screen.width));
   const height = Math.max(MIN_WINDOW_SIZE.height, Math.min(state.data.height, screen.height));
-  return { x, y, width, height, maximized };
+  if (onScreen) return { x, y, width, height, maximized };
+  const centeredX = screen.x + Math.round((screen.width - width) / 2);
+  const centeredY = screen.y + Math.round((screen.height - height) / 2);
+  return { x: centeredX, y: centeredY, width, height, maximized };
 }
 
 /** The saved state as found (unchecked: placeWindow checks it), or null. */
