@@ -1,6 +1,6 @@
 // Transform latency: the time each frame spends in the E2EE encrypt and decrypt transforms of a
-// real call — two Chromium users, the real server and the testbed's Janus, E2EE on, audio and 720p
-// video — read the way a user would: from "Encrypt/Decrypt time per frame" in the call-details
+// real call — two Chromium users, the real server and the testbed's Janus, E2EE on, audio and video
+// (a fake camera asked for 1280×720) — read the way a user would: from "Encrypt/Decrypt time per frame" in the call-details
 // panel, which the media worker fills from its own per-frame times (p50/p99 over its last 1,000
 // frames per operation and media kind). The chosen path (WebCrypto), the previous one (@noble: the
 // same app built with the worker not given WebCrypto) and a worker that passes frames through

@@ -4,11 +4,10 @@ import { spawn } from 'node:child_process';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testbedJanus, type TestbedJanus } from '../../e2e/support/janus';
+import { EXIT, exitStatus } from '../../scripts/testbed-options';
 import { writeReport } from './report';
 import { BENCHMARKS, BenchRecorder, type BenchName } from './results';
 
-/** scripts/testbed.ts exits with this when namespaces or Janus are not available here. */
-const TESTBED_UNAVAILABLE = 3;
 
 export interface BenchOptions {
   /** Needs the testbed's Janus (and runs in its client namespace). */
@@ -30,8 +29,8 @@ export interface BenchContext {
 function runChild(command: string, args: string[]): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: 'inherit' });
-    child.once('error', () => resolve(127));
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.once('error', () => resolve(EXIT.commandNotFound));
+    child.once('exit', (code, signal) => resolve(exitStatus(code, signal)));
   });
 }
 
@@ -53,11 +52,11 @@ export async function runBench(name: BenchName, scriptUrl: string, body: (contex
     // Run again inside a fresh testbed; the inner run saves the result.
     const [command, ...args] = selfCommand(script, raiseLimit ? options.fileLimit : undefined);
     const status = await runChild(process.execPath, ['--import', 'tsx', 'scripts/testbed.ts', 'run', '--', command!, ...args]);
-    if (status === TESTBED_UNAVAILABLE) {
+    if (status === EXIT.unavailable) {
       new BenchRecorder(name).save('skipped', 'the testbed is not available here (needs root, `ip netns` and Janus; see scripts/testbed.ts)');
       writeReport();
     }
-    process.exitCode = status === TESTBED_UNAVAILABLE ? 0 : status;
+    process.exitCode = status === EXIT.unavailable ? 0 : status;
     return;
   }
   if (raiseLimit) {

@@ -49,9 +49,14 @@ const DEFAULT_MIN_FREE_BYTES = 256 * 1024 * 1024;
 /** A recording span this close to both ends of the take covers it all: nothing to silence. */
 const EDGE_MS = 50;
 
+/** What every file Janus records of a take starts with. */
+function takePrefix(recordingId: RecordingId): string {
+  return `rec-${recordingId}-`;
+}
+
 /** The file name Janus records a party of a take under (Janus adds `-audio-0.mjr` and so on). */
 export function takeFileName(recordingId: RecordingId, party: Party): string {
-  return `rec-${recordingId}-${party}`;
+  return `${takePrefix(recordingId)}${party}`;
 }
 
 export class RecordingPipeline {
@@ -133,7 +138,7 @@ export class RecordingPipeline {
 
   /** Deletes what Janus recorded of a take (audio and video), whatever became of it. */
   async discardRaw(recordingId: RecordingId): Promise<void> {
-    const prefix = `rec-${recordingId}-`;
+    const prefix = takePrefix(recordingId);
     const names = await readdir(this.options.janusRecordingsDir).catch(() => [] as string[]);
     await Promise.all(names.filter((name) => name.startsWith(prefix)).map((name) => rm(path.join(this.options.janusRecordingsDir, name), { force: true })));
   }
