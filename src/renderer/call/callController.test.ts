@@ -98,3 +98,78 @@ describe('CallController: what is sent matches the buttons', () => {
     h.emit({ type: 'call.ended', callId, reason: 'hangup', by: 'bob' });
   });
 });
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const INVITE = { type: 'call.incoming', callId: 'BBBBBBBBBBBBBBBBBBBBBB', from: 'carol', fromKey: BOB_KEY, video: false, decision: decision('caller') };
+
+describe('CallController: one call at a time while a call is being set up', () => {
+  it('declines an invite that arrives while a dial is still looking the peer up, and the dial goes on', async () => {
+    const h = harness();
+    const lookup = deferred<ServerMessage>();
+    h.server.request.mockImplementationOnce(() => lookup.promise);
+    const dialing = h.controller.dial('bob', { video: false });
+    h.emit(INVITE);
+    expect(h.sent('call.decline')).toEqual([{ type: 'call.decline', callId: INVITE.callId }]);
+    lookup.resolve({ type: 'lookup.result', handle: 'bob', publicKey: BOB_KEY } as ServerMessage);
+    await dialing;
+    expect(h.calls['call.prepare']).toHaveBeenCalledTimes(1);
+    expect(getState().call).toMatchObject({ peer: 'bob', phase: 'dialing' });
+  });
+
+  it('declines an invite that arrives while the host prepares a dialed call', async () => {
+    const h = harness();
+    const prepare = deferred<{ decision: E2eeDecision; peerTrust: 'pinned' }>();
+    h.calls['call.prepare'].mockImplementationOnce(() => prepare.promise);
+    const dialing = h.controller.dial('bob', { video: false });
+    await vi.waitFor(() => expect(h.calls['call.prepare']).toHaveBeenCalledTimes(1));
+    h.emit(INVITE);
+    expect(h.sent('call.decline')).toEqual([{ type: 'call.decline', callId: INVITE.callId }]);
+    prepare.resolve({ decision: decision('caller'), peerTrust: 'pinned' });
+    await dialing;
+    expect(h.calls['call.prepare']).toHaveBeenCalledTimes(1);
+    expect(getState().call).toMatchObject({ peer: 'bob', phase: 'dialing' });
+  });
+
+  it('refuses to dial while an invite is being prepared, and rings for the invite', async () => {
+    const h = harness();
+    const prepare = deferred<{ decision: E2eeDecision; peerTrust: 'pinned' }>();
+    h.calls['call.prepare'].mockImplementationOnce(() => prepare.promise);
+    h.emit(INVITE);
+    await h.controller.dial('bob', { video: false });
+    expect(getState().notice).toBe('You are already in a call.');
+    prepare.resolve({ decision: decision('callee'), peerTrust: 'pinned' });
+    await vi.waitFor(() => expect(getState().call).toMatchObject({ peer: 'carol', phase: 'incoming' }));
+    expect(h.calls['call.prepare']).toHaveBeenCalledTimes(1);
+    expect(h.sent('call.decline')).toEqual([]);
+  });
+
+  it('tells the user when the host cannot prepare a dialed call, and frees the slot', async () => {
+    const h = harness();
+    h.calls['call.prepare'].mockRejectedValueOnce(new Error("Error invoking remote method 'softphone:call.prepare': Error: the contacts file could not be read"));
+    await h.controller.dial('bob', { video: false });
+    expect(getState().notice).toBe('The call to bob could not be set up: the contacts file could not be read');
+    expect(getState().call).toBeNull();
+    await h.controller.dial('bob', { video: false });
+    expect(getState().call).toMatchObject({ peer: 'bob', phase: 'dialing' });
+  });
+
+  it('declines an invite the host cannot prepare, tells the user, and frees the slot', async () => {
+    const h = harness();
+    h.calls['call.prepare'].mockRejectedValueOnce(new Error('a public key is 32 bytes'));
+    h.emit(INVITE);
+    await vi.waitFor(() => expect(h.sent('call.decline')).toEqual([{ type: 'call.decline', callId: INVITE.callId }]));
+    expect(getState().notice).toBe('The call from carol could not be taken: a public key is 32 bytes');
+    expect(getState().call).toBeNull();
+    await h.controller.dial('bob', { video: false });
+    expect(getState().call).toMatchObject({ peer: 'bob', phase: 'dialing' });
+  });
+});

@@ -6,10 +6,11 @@ import { CallMedia } from '../media/callMedia';
 import { FrameEncryption } from '../media/frameEncryption';
 import type { ContactsController } from '../contacts/contactsController';
 import type { HostBridge } from '../host/bridge';
+import { hostErrorText } from '../host/hostError';
 import type { ServerConnection } from '../signaling/serverConnection';
 import { getState, setState, updateCall, type CallView, type EndedCallView } from '../store/appStore';
 import type { Sounds } from '../ui/sounds';
-import type { E2eeStep, HandshakeMessage } from '../../shared/bridge';
+import type { BridgeResult, E2eeStep, HandshakeMessage } from '../../shared/bridge';
 import { outcomeOf } from '../../shared/contacts/callHistory';
 import { toBase64Url } from '../../shared/encoding';
 import type { CallId, E2eeDecision, EndReason, ServerMessage } from '../../shared/protocol';
@@ -18,6 +19,8 @@ import { SignalingError } from '../../shared/signalingClient';
 /** The handshake must finish this soon after the call is accepted, or the call fails. */
 const HANDSHAKE_TIMEOUT_MS = 15_000;
 const STATS_INTERVAL_MS = 1000;
+
+type CallPrepared = BridgeResult<'call.prepare'>;
 
 interface LiveCall {
   readonly id: CallId;
@@ -52,6 +55,11 @@ function newCallId(): CallId {
 
 export class CallController {
   private call: LiveCall | null = null;
+  /**
+   * A call is being set up (dialing's lookup, or the host's call.prepare) and `call` is not set yet:
+   * the host keeps one call, so no other may start meanwhile.
+   */
+  private starting = false;
 
   constructor(
     private readonly host: HostBridge,
@@ -77,23 +85,34 @@ export class CallController {
 
   /** Dials a handle. With a changed peer key, stops at 'confirm-key-change' until `confirmKeyChange`. */
   async dial(handle: string, options: { video: boolean }): Promise<void> {
-    if (this.call) return this.notice('You are already in a call.');
+    if (this.call || this.starting) return this.notice('You are already in a call.');
     setState({ lastEnded: null, notice: null });
     const me = getState().identity?.handle;
     if (handle === me) return this.notice('You cannot call yourself.');
-    let peerKey: string;
+    // The slot is ours from here: an invite arriving meanwhile is declined, a second dial refused.
+    this.starting = true;
+    let call: LiveCall;
+    let prepared: CallPrepared;
     try {
-      const result = await this.server.request({ type: 'lookup', handle });
-      if (result.type !== 'lookup.result') throw new Error('unexpected answer');
-      if (!result.publicKey) return this.notice(`No one is registered as “${handle}”.`);
-      peerKey = result.publicKey;
-    } catch (error) {
-      return this.notice(`Could not reach the server: ${(error as Error).message}`);
+      let peerKey: string;
+      try {
+        const result = await this.server.request({ type: 'lookup', handle });
+        if (result.type !== 'lookup.result') throw new Error('unexpected answer');
+        if (!result.publicKey) return this.notice(`No one is registered as “${handle}”.`);
+        peerKey = result.publicKey;
+      } catch (error) {
+        return this.notice(`Could not reach the server: ${(error as Error).message}`);
+      }
+      const id = newCallId();
+      try {
+        prepared = await this.host.calls['call.prepare']({ callId: id, role: 'caller', peerHandle: handle, peerKey });
+      } catch (error) {
+        return this.notice(`The call to ${handle} could not be set up: ${hostErrorText(error)}`);
+      }
+      call = this.track({ id, role: 'caller', peer: handle, peerKey, video: options.video, localDecision: prepared.decision });
+    } finally {
+      this.starting = false;
     }
-    if (this.call) return;
-    const id = newCallId();
-    const prepared = await this.host.calls['call.prepare']({ callId: id, role: 'caller', peerHandle: handle, peerKey });
-    const call = this.track({ id, role: 'caller', peer: handle, peerKey, video: options.video, localDecision: prepared.decision });
     this.show(call, {
       direction: 'outgoing',
       phase: prepared.peerTrust === 'changed' ? 'confirm-key-change' : 'dialing',
@@ -232,18 +251,28 @@ export class CallController {
   }
 
   private async incoming(message: Extract<ServerMessage, { type: 'call.incoming' }>): Promise<void> {
-    if (this.call) {
-      // The server answers busy for us; a second invite here means a race: decline it.
+    if (this.call || this.starting) {
+      // The server answers busy for us; a second invite here means a race (one we are dialing or
+      // preparing, or one in progress): decline it.
       this.server.send({ type: 'call.decline', callId: message.callId });
       return;
     }
-    const prepared = await this.host.calls['call.prepare']({
-      callId: message.callId,
-      role: 'callee',
-      peerHandle: message.from,
-      peerKey: message.fromKey,
-    });
-    if (this.call) return;
+    this.starting = true;
+    let prepared: CallPrepared;
+    try {
+      prepared = await this.host.calls['call.prepare']({
+        callId: message.callId,
+        role: 'callee',
+        peerHandle: message.from,
+        peerKey: message.fromKey,
+      });
+    } catch (error) {
+      // Not left ringing on the caller's side: this device cannot take the call.
+      if (this.server.online) this.server.send({ type: 'call.decline', callId: message.callId });
+      return this.notice(`The call from ${message.from} could not be taken: ${hostErrorText(error)}`);
+    } finally {
+      this.starting = false;
+    }
     const call = this.track({
       id: message.callId,
       role: 'callee',
