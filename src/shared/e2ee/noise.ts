@@ -113,10 +113,6 @@ export class CipherState {
     return this.key !== null;
   }
 
-  setNonce(n: number): void {
-    this.n = n;
-  }
-
   private nonce(): Uint8Array {
     // The counter stays far below 2^53 in practice; refusing there keeps every nonce exact.
     if (this.n >= Number.MAX_SAFE_INTEGER) throw new NoiseError('state', 'Noise nonce exhausted: rekey or start over');
