@@ -1,13 +1,14 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '../encoding';
-import { fingerprint, securityCode } from './securityCode';
+import { SECURITY_CODE_DIGITS, fingerprint, securityCode } from './securityCode';
 
 describe('securityCode', () => {
   it('is 20 digits, deterministic, and changes with the handshake hash', () => {
     const h = new Uint8Array(32).fill(7);
     const code = securityCode(h);
     expect(code).toMatch(/^\d{20}$/);
+    expect(SECURITY_CODE_DIGITS).toBe(20);
     expect(securityCode(h.slice())).toBe(code);
     const other = h.slice();
     other[31] = 8;

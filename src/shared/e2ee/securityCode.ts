@@ -9,17 +9,23 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, fromBase64Url, utf8ToBytes } from '../encoding';
 
 export const SECURITY_CODE_DOMAIN = 'softphone/e2ee/security-code/v1';
-export const SECURITY_CODE_DIGITS = 20;
+/** Groups of digits in a security code. */
+const CODE_GROUPS = 4;
+/** Digits per group. */
+const GROUP_DIGITS = 5;
+/** Digest bytes per group: a 40-bit number, reduced mod 10^5. */
+const GROUP_BYTES = 5;
+export const SECURITY_CODE_DIGITS = CODE_GROUPS * GROUP_DIGITS;
 
 /** 20 decimal digits derived from a Noise handshake hash. */
 export function securityCode(handshakeHash: Uint8Array): string {
   if (handshakeHash.length < 32) throw new RangeError('a handshake hash has at least 32 bytes');
   const digest = sha256(concatBytes(utf8ToBytes(SECURITY_CODE_DOMAIN), handshakeHash));
   let code = '';
-  for (let group = 0; group < 4; group++) {
+  for (let group = 0; group < CODE_GROUPS; group++) {
     let value = 0;
-    for (let i = 0; i < 5; i++) value = value * 256 + (digest[group * 5 + i] as number);
-    code += String(value % 100_000).padStart(5, '0');
+    for (let i = 0; i < GROUP_BYTES; i++) value = value * 256 + (digest[group * GROUP_BYTES + i] as number);
+    code += String(value % 10 ** GROUP_DIGITS).padStart(GROUP_DIGITS, '0');
   }
   return code;
 }
