@@ -2,12 +2,12 @@
 // Chromium driven by role and accessible name (e2e/app/user.ts), plus what only benchmarks need —
 // a 720p fake camera and reading the call-details panel. For a cross-origin isolated page (5 µs
 // clock in the E2EE worker instead of 100 µs) open users through bench/lib/isolatingProxy.ts.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build as viteBuild, type PluginOption } from 'vite';
 import { buildServer } from '../../scripts/build-server.mjs';
+import { launchServer } from '../../e2e/app/server';
 import { AppUser } from '../../e2e/app/user';
 import type { TestbedJanus } from '../../e2e/support/janus';
 
@@ -62,48 +62,17 @@ export async function startServer(janus: TestbedJanus, options: BenchServerOptio
   const args = options.noMedia
     ? [...node, '--import', 'tsx', 'bench/lib/noMediaServer.ts', dataDir]
     : [...node, BENCH_APP.server, '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--web-root', options.renderer ?? BENCH_APP.renderer, '--log-level', options.logLevel ?? 'info'];
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, JANUS_WS_URL: janus.url, JANUS_API_SECRET: janus.apiSecret, JANUS_ADMIN_KEY: janus.adminKey },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    // Keep the tail only: a load test logs a great deal.
-    stderr = (stderr + chunk.toString()).slice(-2_000_000);
-  });
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`the server did not start within 15 s:\n${stderr.slice(-2000)}`)), 15_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /Softphone web client: (\S+)/.exec(stdout);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolveUrl(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited with ${code}:\n${stderr.slice(-2000)}`));
-    });
-  });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGTERM');
-    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(force);
-  };
+  // Keep the tail of the logs only: a load test logs a great deal.
+  const server = await launchServer(janus, args, 2_000_000);
   return {
-    url,
-    pid: child.pid!,
+    url: server.url,
+    pid: server.pid,
     dataDir,
-    inspectorUrl: /Debugger listening on (ws:\/\/\S+)/.exec(stderr)?.[1] ?? null,
-    logs: () => stderr,
-    stop,
+    inspectorUrl: /Debugger listening on (ws:\/\/\S+)/.exec(server.logs())?.[1] ?? null,
+    logs: server.logs,
+    stop: server.stop,
     async close() {
-      await stop();
+      await server.stop();
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };

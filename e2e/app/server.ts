@@ -35,7 +35,7 @@ export interface TestServerOptions {
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run npm run build first`);
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'softphone-server-')));
-  const args = [
+  const server = await launchServer(options.janus, [
     SERVER_ENTRY,
     '--host', '127.0.0.1',
     '--port', String(options.port ?? 0),
@@ -43,18 +43,45 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     '--ring-timeout', String(options.ringTimeoutSeconds ?? 30),
     '--reconnect-grace', String(options.reconnectGraceSeconds ?? 10),
     '--log-level', 'debug',
-  ];
-  const child: ChildProcess = spawn(process.execPath, args, {
-    env: {
-      ...process.env,
-      JANUS_WS_URL: options.janus.url,
-      JANUS_API_SECRET: options.janus.apiSecret,
-      JANUS_ADMIN_KEY: options.janus.adminKey,
+  ]);
+  return {
+    url: server.url,
+    dataDir,
+    logs: server.logs,
+    stop: server.stop,
+    kill: server.kill,
+    async close() {
+      await server.stop();
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+export interface LaunchedServer {
+  readonly url: string;
+  readonly pid: number;
+  /** What the server wrote to stderr (its structured logs), the last `keepLogBytes` of it. */
+  logs(): string;
+  /** SIGTERM, then SIGKILL after 5 s. */
+  stop(): Promise<void>;
+  /** SIGKILL at once, as a crash would. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Runs `node <nodeArgs>` (a server that prints "Softphone web client: <url>" when it listens)
+ * against the testbed's Janus, and waits up to 15 s for that line.
+ */
+export async function launchServer(janus: TestbedJanus, nodeArgs: string[], keepLogBytes = Infinity): Promise<LaunchedServer> {
+  const child: ChildProcess = spawn(process.execPath, nodeArgs, {
+    env: { ...process.env, JANUS_WS_URL: janus.url, JANUS_API_SECRET: janus.apiSecret, JANUS_ADMIN_KEY: janus.adminKey },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (stderr.length > keepLogBytes) stderr = stderr.slice(-keepLogBytes);
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let stdout = '';
     const timer = setTimeout(() => reject(new Error(`the server did not start within 15 s:\n${stderr.slice(-2000)}`)), 15_000);
@@ -79,16 +106,5 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     await exited;
     clearTimeout(force);
   };
-  const stop = () => signal('SIGTERM');
-  return {
-    url,
-    dataDir,
-    logs: () => stderr,
-    stop,
-    kill: () => signal('SIGKILL'),
-    async close() {
-      await stop();
-      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { url, pid: child.pid ?? 0, logs: () => stderr, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
 }
