@@ -18,6 +18,7 @@ import { IdentityVault } from './identityVault';
 import { isAppMainFrame, registerBridgeHandlers } from './ipc';
 import { KeyPortRegistry } from './keyPorts';
 import { MediaAccess } from './mediaAccess';
+import { QuitGate } from './quitGate';
 import { protectionFromEnvironment } from './sealedFile';
 import { cspFor, guardSession, guardWebContents, openExternalSafely } from './security';
 import { SettingsStore } from './settingsStore';
@@ -38,6 +39,7 @@ app.enableSandbox();
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 const hostEvents = new HostEventOutbox();
+const quitGate = new QuitGate();
 let mainWindow: BrowserWindow | null = null;
 
 function openDeepLink(link: string): void {
@@ -122,7 +124,10 @@ async function start(): Promise<void> {
     quit: () => app.quit(),
     warn: (message) => console.warn(message),
   });
-  app.on('will-quit', () => desktop.dispose());
+  // Quitting waits for the window placement to be written; the tray goes when it really quits.
+  app.on('will-quit', (event) => {
+    if (!quitGate.hold(event, () => app.quit())) desktop.dispose();
+  });
   // After an identity import every part of main must use the new key: start afresh.
   const restartApp = () =>
     setTimeout(() => {
@@ -157,6 +162,7 @@ async function start(): Promise<void> {
     preloadPath: PRELOAD_PATH,
     statePath: join(dir, WINDOW_STATE_FILE),
     devTools: !app.isPackaged,
+    trackSave: (saving) => quitGate.track(saving),
   });
   const contents = mainWindow.webContents;
   // A reload or a crashed page has lost its call: end it here too, so media permission and keys go.

@@ -50,6 +50,8 @@ export interface MainWindowDependencies {
   /** The JSON file that remembers the window's placement. */
   statePath: string;
   devTools: boolean;
+  /** Given the placement's save when the window closes, so quitting can wait for it (quitGate.ts). */
+  trackSave: (saving: Promise<void>) => void;
 }
 
 /** Creates the window, restores its placement, remembers it on close, and loads the app. */
@@ -63,9 +65,10 @@ export async function createMainWindow(deps: MainWindowDependencies): Promise<Br
   window.once('ready-to-show', () => window.show());
   window.on('close', () => {
     const bounds = window.getNormalBounds();
-    saveWindowState(deps.statePath, { ...bounds, maximized: window.isMaximized() }).catch((error: unknown) => {
+    const saving = saveWindowState(deps.statePath, { ...bounds, maximized: window.isMaximized() }).catch((error: unknown) => {
       console.warn('Could not save the window placement:', error instanceof Error ? error.message : error);
     });
+    deps.trackSave(saving);
   });
   await window.loadURL(APP_ENTRY_URL);
   return window;
