@@ -64,7 +64,9 @@ describe('E2EE decision', () => {
     expect(verifyDecision({ ...decision, signature: toBase64Url(new Uint8Array(3)) }, expectation)).toMatchObject({ ok: false });
   });
 
-  it('will not sign with a signerKey that is not its own', () => {
-    expect(() => signDecision(callerSeed, { ...fields, signerKey: calleeKey })).toThrow(/not the public key of this identity/);
+  it('a decision signed with a signerKey that is not its own does not verify, under either key', () => {
+    const mislabelled = signDecision(callerSeed, { ...fields, signerKey: calleeKey, peerKey: callerKey });
+    expect(verifyDecision(mislabelled, expectation)).toMatchObject({ ok: false, reason: /does not match/ });
+    expect(verifyDecision(mislabelled, { ...expectation, signerKey: calleeKey, peerKey: callerKey })).toMatchObject({ ok: false, reason: /does not match/ });
   });
 });

@@ -2,7 +2,7 @@
 // signature covers the call, the side's role, its setting and both identity keys, so the server
 // can neither flip the setting nor replay a decision from another call, role or pair of users.
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { equalBytes, fromBase64Url, toBase64Url, utf8ToBytes } from '../encoding';
+import { fromBase64Url, toBase64Url, utf8ToBytes } from '../encoding';
 import type { CallRole, E2eeDecision } from '../protocol';
 import { encodeFields } from './fields';
 
@@ -30,10 +30,11 @@ export function decisionBytes(fields: DecisionFields): Uint8Array {
   ]);
 }
 
+/**
+ * Signs `fields` with the identity seed. `fields.signerKey` must be that seed's public key; it is
+ * not re-derived here: a decision signed under another key fails the peer's verifyDecision.
+ */
 export function signDecision(identitySeed: Uint8Array, fields: DecisionFields): E2eeDecision {
-  if (!equalBytes(ed25519.getPublicKey(identitySeed), fields.signerKey)) {
-    throw new Error('signDecision: signerKey is not the public key of this identity');
-  }
   const signature = ed25519.sign(decisionBytes(fields), identitySeed);
   return { e2ee: fields.e2ee, role: fields.role, signature: toBase64Url(signature) };
 }

@@ -205,11 +205,20 @@ describe('CallHandshake', () => {
     expect(handshakeError(() => callee.receive(new Uint8Array(32)))).toMatch(/message 2 carries an invalid public key/);
   });
 
-  it('checks its own key and never puts secrets in errors', () => {
+  it('fails when a side names a localKey that is not the public key of its seed', () => {
+    // The caller's own key is wrong: its prologue differs from the callee's.
     const signed = decisions(alice, bob);
-    expect(() => new CallHandshake({ callId, role: 'caller', identitySeed: alice.seed, localKey: bob.key, peerKey: bob.key, ...signed })).toThrow(
-      /localKey is not the public key/,
-    );
+    const wrongCaller = new CallHandshake({ callId, role: 'caller', identitySeed: alice.seed, localKey: mallory.key, peerKey: bob.key, ...signed });
+    const honestCallee = new CallHandshake({ callId, role: 'callee', identitySeed: bob.seed, localKey: bob.key, peerKey: alice.key, ...signed });
+    const { reply } = honestCallee.receive(wrongCaller.start() as Uint8Array);
+    expect(handshakeError(() => wrongCaller.receive(reply as Uint8Array))).toMatch(/message 2 did not authenticate/);
+    // The callee's own key is wrong: the honest caller refuses its second message.
+    const { caller, callee } = sides(alice, bob.key, bob, alice.key, { localKey: mallory.key });
+    const second = callee.receive(caller.start() as Uint8Array);
+    expect(handshakeError(() => caller.receive(second.reply as Uint8Array))).toMatch(/message 2 did not authenticate/);
+  });
+
+  it('never puts secrets in errors', () => {
     const { caller, callee } = sides(alice, bob.key, bob, alice.key);
     const { reply } = callee.receive(caller.start() as Uint8Array);
     const tampered = (reply as Uint8Array).slice();
