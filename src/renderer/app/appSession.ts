@@ -4,6 +4,7 @@ import { CallController } from '../call/callController';
 import { CaptureController } from '../capture/captureController';
 import { ContactsController } from '../contacts/contactsController';
 import type { HostBridge } from '../host/bridge';
+import { hostErrorText } from '../host/hostError';
 import { reportStatusToHost } from './hostStatus';
 import { ServerConnection } from '../signaling/serverConnection';
 import { getState, setState } from '../store/appStore';
@@ -37,7 +38,7 @@ export class AppSession {
       setState({ boot: { state: 'ready' } });
       await this.server.start().catch((error: unknown) => this.loginFailed(error));
     } catch (error) {
-      setState({ boot: { state: 'failed', message: error instanceof Error ? error.message : String(error) } });
+      setState({ boot: { state: 'failed', message: hostErrorText(error) } });
     }
   }
 

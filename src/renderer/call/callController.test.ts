@@ -173,3 +173,16 @@ describe('CallController: one call at a time while a call is being set up', () =
     expect(getState().call).toMatchObject({ peer: 'bob', phase: 'dialing' });
   });
 });
+
+describe('CallController: failures in words for the user', () => {
+  it('shows a failed host step without Electron’s wrapper', async () => {
+    const h = harness();
+    h.calls['e2ee.begin'].mockRejectedValueOnce(new Error("Error invoking remote method 'softphone:e2ee.begin': Error: no call in progress with this id"));
+    await h.controller.dial('bob', { video: false });
+    const callId = getState().call!.callId;
+    h.emit({ type: 'call.accepted', callId, decision: decision('callee'), roomE2ee: false });
+    await vi.waitFor(() => expect(h.sent('call.fail')).toEqual([{ type: 'call.fail', callId, reason: 'failed' }]));
+    h.emit({ type: 'call.ended', callId, reason: 'failed', by: 'alice' });
+    expect(getState().lastEnded).toMatchObject({ reason: 'failed', detail: 'no call in progress with this id' });
+  });
+});

@@ -454,7 +454,7 @@ export class CallController {
   private enqueue(call: LiveCall, step: () => Promise<void>): void {
     call.e2eeQueue = call.e2eeQueue.then(step).catch((error: unknown) => {
       if (call.ended) return;
-      const detail = error instanceof Error ? error.message : String(error);
+      const detail = hostErrorText(error);
       if (getState().call?.e2ee?.state === 'handshaking') this.fail(call, detail);
       else this.sendOrEnd(call, { type: 'call.fail', callId: call.id, reason: 'failed' }, 'failed', detail);
     });

@@ -4,6 +4,7 @@
 // the store for both parties' screens. Also lists the user's recordings and downloads their files
 // through short-lived links.
 import type { HostBridge } from '../host/bridge';
+import { hostErrorText } from '../host/hostError';
 import type { ServerConnection } from '../signaling/serverConnection';
 import { getState, setState } from '../store/appStore';
 import { CAPTURE_NAME, changeNotice, emptyCapture, type CaptureView } from './captureView';
@@ -35,7 +36,7 @@ export class CaptureController {
       }
       await this.server.request({ type: REQUEST[kind].start, callId });
     } catch (error) {
-      this.update(callId, { problem: errorText(error) });
+      this.update(callId, { problem: hostErrorText(error) });
     } finally {
       this.update(callId, { pending: null });
     }
@@ -48,7 +49,7 @@ export class CaptureController {
     try {
       await this.server.request({ type: REQUEST[kind].stop, callId });
     } catch (error) {
-      this.update(callId, { problem: errorText(error) });
+      this.update(callId, { problem: hostErrorText(error) });
     } finally {
       this.update(callId, { pending: null });
     }
@@ -62,7 +63,7 @@ export class CaptureController {
       if (answer.type !== 'recordings.list.result') throw new Error('unexpected answer');
       setState({ recordings: { state: 'loaded', items: answer.recordings, problem: null } });
     } catch (error) {
-      setState((state) => ({ recordings: { ...state.recordings, state: 'failed', problem: `Your recordings could not be listed: ${errorText(error)}` } }));
+      setState((state) => ({ recordings: { ...state.recordings, state: 'failed', problem: `Your recordings could not be listed: ${hostErrorText(error)}` } }));
     }
   }
 
@@ -85,7 +86,7 @@ export class CaptureController {
       anchor.remove();
       setTimeout(() => URL.revokeObjectURL(blobUrl), 60_000);
     } catch (error) {
-      setState((state) => ({ recordings: { ...state.recordings, problem: `The download could not start: ${errorText(error)}` } }));
+      setState((state) => ({ recordings: { ...state.recordings, problem: `The download could not start: ${hostErrorText(error)}` } }));
     }
   }
 
@@ -130,8 +131,4 @@ export class CaptureController {
   private update(callId: string, patch: Partial<CaptureView>): void {
     setState((state) => ({ capture: { ...(state.capture?.callId === callId ? state.capture : emptyCapture(callId)), ...patch } }));
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useSession } from './context';
+import { hostErrorText } from '../host/hostError';
 import { useApp } from '../store/appStore';
 import { Handle, type PresenceStatus } from '../../shared/protocol';
 
@@ -23,7 +24,7 @@ export function ContactsView() {
 
   const act = (action: Promise<void>) => {
     setError(null);
-    action.catch((failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)));
+    action.catch((failure: unknown) => setError(hostErrorText(failure)));
   };
 
   const add = (event: FormEvent) => {

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useSession } from './context';
+import { hostErrorText } from '../host/hostError';
 import { useApp } from '../store/appStore';
 import { Handle } from '../../shared/protocol';
 
@@ -22,7 +23,7 @@ export function FirstRun() {
     try {
       await session.register(parsed.data);
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(hostErrorText(failure));
     } finally {
       setBusy(false);
     }
