@@ -10,7 +10,7 @@ import { fromBase64Url, toBase64Url } from '../shared/encoding';
 import { backupFileName, exportIdentityBackup, importIdentityBackup, type ExportOptions } from '../shared/identityBackup';
 import { Handle } from '../shared/protocol';
 import { readSealedFile, writeSealedFile, type SealedFileOptions, type SecretProtection } from './sealedFile';
-import { SerialQueue } from './serialQueue';
+import { SerialQueue } from '../shared/serialQueue';
 
 export const IDENTITY_FILE = 'identity.json';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { SettingsState } from '../shared/bridge';
 import { DEFAULT_SETTINGS, readStoredSettings, SettingsPatch, type Settings } from '../shared/settings';
 import { keepAside, readTextIfExists, writeFileAtomic } from './atomicFile';
-import { SerialQueue } from './serialQueue';
+import { SerialQueue } from '../shared/serialQueue';
 
 export const SETTINGS_FILE = 'settings.json';
 

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { RecordStore } from './recordStore';
 import { CallId, EndReason, Handle } from '../protocol';
+import { SerialQueue } from '../serialQueue';
 
 export const CallOutcome = z.enum([
   'answered', // media connected
@@ -52,7 +53,7 @@ export function outcomeOf(call: { direction: 'outgoing' | 'incoming'; answered: 
 }
 
 export class CallHistory {
-  private writes: Promise<void> = Promise.resolve();
+  private readonly writes = new SerialQueue();
 
   private constructor(
     private readonly store: RecordStore<StoredCallHistory>,
@@ -81,12 +82,10 @@ export class CallHistory {
   }
 
   private update(change: (calls: HistoryEntry[]) => HistoryEntry[]): Promise<void> {
-    const result = this.writes.then(async () => {
+    return this.writes.run(async () => {
       const next = change(this.calls);
       await this.store.write({ calls: next });
       this.calls = next;
     });
-    this.writes = result.catch(() => undefined);
-    return result;
   }
 }

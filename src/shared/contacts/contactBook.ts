@@ -9,6 +9,7 @@ import type { ContactView } from '../bridge';
 import type { TrustStore } from '../e2ee/callSecurity';
 import { fingerprint } from '../e2ee/securityCode';
 import { Handle, PublicKey } from '../protocol';
+import { SerialQueue } from '../serialQueue';
 
 const ContactRecord = z.object({
   publicKey: PublicKey,
@@ -25,7 +26,7 @@ export const StoredContactBook = z.object({ contacts: z.record(Handle, ContactRe
 export type StoredContactBook = z.infer<typeof StoredContactBook>;
 
 export class ContactBook implements TrustStore {
-  private writes: Promise<void> = Promise.resolve();
+  private readonly writes = new SerialQueue();
 
   private constructor(
     private readonly store: RecordStore<StoredContactBook>,
@@ -117,18 +118,13 @@ export class ContactBook implements TrustStore {
   /** Applies one change and stores the book; changes are written one after another. */
   private change(handle: string, update: (previous: ContactRecord | undefined) => ContactRecord): Promise<ContactRecord> {
     const checked = Handle.parse(handle);
-    const result = this.writes.then(async () => {
+    return this.writes.run(async () => {
       const record = ContactRecord.parse(update(this.contacts.get(checked)));
       const next = new Map(this.contacts).set(checked, record);
       await this.store.write({ contacts: Object.fromEntries(next) });
       this.contacts = next;
       return record;
     });
-    this.writes = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
   }
 }
 
