@@ -73,3 +73,32 @@ describe('the web host’s stored contacts and history', () => {
     expect((await host.calls['contacts.list']()).map((contact) => contact.handle)).toEqual(['carol']);
   });
 });
+
+describe('the web host’s stored settings', () => {
+  it('keeps settings with invalid values aside once: the next start reports nothing and makes no second copy', async () => {
+    const storage = new MemoryStorage();
+    const damaged = JSON.stringify({ ringtone: 'no-such-ringtone' });
+    storage.setItem('softphone/settings', damaged);
+
+    const first = await (await createWebHost(storage)).calls['settings.get']();
+    const asides = () => storage.keys().filter((name) => name.startsWith('softphone/settings.corrupt-'));
+    expect(asides()).toHaveLength(1);
+    expect(storage.getItem(asides()[0]!)).toBe(damaged);
+    expect(first.problem).toContain(asides()[0]);
+    expect(storage.getItem('softphone/settings')).toBeNull();
+
+    const again = await (await createWebHost(storage)).calls['settings.get']();
+    expect(again.problem).toBeNull();
+    expect(again.settings).toEqual(first.settings);
+    expect(asides()).toHaveLength(1);
+  });
+
+  it('keeps a damaged record aside once', async () => {
+    const storage = new MemoryStorage();
+    storage.setItem('softphone/contacts', 'not json at all');
+    await createWebHost(storage);
+    const again = await (await createWebHost(storage)).calls['settings.get']();
+    expect(again.problem).toBeNull();
+    expect(storage.keys().filter((name) => name.startsWith('softphone/contacts.corrupt-'))).toHaveLength(1);
+  });
+});

@@ -31,6 +31,17 @@ const StoredIdentity = z.object({
 });
 type StoredIdentity = z.infer<typeof StoredIdentity>;
 
+/**
+ * Moves a record that cannot be used to a dated key, so that the next start neither reads it nor
+ * reports it again; returns that key.
+ */
+function keepAside(storage: Storage, key: string): string {
+  const aside = `${key}.corrupt-${Date.now()}`;
+  storage.setItem(aside, storage.getItem(key) ?? '');
+  storage.removeItem(key);
+  return aside;
+}
+
 /** Reads a stored JSON value; a value that does not parse is kept aside under a dated key. */
 function readStored<T>(storage: Storage, key: string, schema: z.ZodType<T>): { value: T | null; problem: string | null } {
   const raw = storage.getItem(key);
@@ -38,9 +49,7 @@ function readStored<T>(storage: Storage, key: string, schema: z.ZodType<T>): { v
   try {
     return { value: schema.parse(JSON.parse(raw)), problem: null };
   } catch {
-    const aside = `${key}.corrupt-${Date.now()}`;
-    storage.setItem(aside, raw);
-    storage.removeItem(key);
+    const aside = keepAside(storage, key);
     return { value: null, problem: `The stored ${key.split('/')[1]} could not be read; it was kept aside as "${aside}".` };
   }
 }
@@ -64,9 +73,7 @@ async function openKeepingAside<T>(storage: Storage, key: string, open: () => Pr
   try {
     return await open();
   } catch {
-    const aside = `${key}.corrupt-${Date.now()}`;
-    storage.setItem(aside, storage.getItem(key) ?? '');
-    storage.removeItem(key);
+    const aside = keepAside(storage, key);
     problems.push(`The stored ${key.split('/')[1]} could not be read; it was kept aside as "${aside}" and a new one was started.`);
     return open();
   }
@@ -101,8 +108,7 @@ export async function createWebHost(storage: Storage = window.localStorage): Pro
     try {
       settings = readStoredSettings(settingsRead.value);
     } catch {
-      const aside = `${KEYS.settings}.corrupt-${Date.now()}`;
-      storage.setItem(aside, JSON.stringify(settingsRead.value));
+      const aside = keepAside(storage, KEYS.settings);
       settingsProblem = `Your settings could not be read and were reset; the old ones were kept aside as "${aside}".`;
     }
   }
