@@ -39,7 +39,9 @@ function DoNotDisturb() {
 export function App() {
   const session = useSession();
   const boot = useApp((s) => s.boot);
-  const call = useApp((s) => s.call);
+  // Only whether there is a call: the call itself changes every second (its stats), and CallScreen
+  // subscribes to it on its own.
+  const inCall = useApp((s) => s.call !== null);
   const notice = useApp((s) => s.notice);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [recordingsOpen, setRecordingsOpen] = useState(false);
@@ -76,7 +78,7 @@ export function App() {
               {notice}
             </p>
           )}
-          {call ? <CallScreen call={call} /> : <Home />}
+          {inCall ? <CallScreen /> : <Home />}
           <EndedNotice />
           <CaptureAfterCall />
         </main>

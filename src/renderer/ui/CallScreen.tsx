@@ -72,11 +72,13 @@ function DevicePicker() {
 }
 
 /** The current call: confirming a key change, ringing (either way), connecting or in the call. */
-export function CallScreen({ call }: { call: CallView }) {
+export function CallScreen() {
   const { calls } = useSession();
+  const call = useApp((s) => s.call);
   const [showDetails, setShowDetails] = useState(false);
   const [showDevices, setShowDevices] = useState(false);
   const serverOnline = useApp((s) => s.connection.state === 'online');
+  if (!call) return null;
 
   if (call.phase === 'confirm-key-change') {
     return (
