@@ -102,7 +102,7 @@ async function start(): Promise<void> {
     deliverKeys: (keys) => keyPorts.deliver(keys),
   });
   identitySeed.fill(0);
-  const serverUrl = () => settings.current().serverUrl ?? DEFAULT_SERVER_URL;
+  const serverUrl = () => settings.serverUrl();
 
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: RENDERER_DIR, contentSecurityPolicy: () => cspFor(serverUrl()) }));
   const mediaAccess = new MediaAccess(() => callNeedsMedia(security));

@@ -92,6 +92,16 @@ describe('SettingsStore', () => {
     expect(JSON.parse(await readFile(settingsPath(), 'utf8'))).toMatchObject({ serverUrl: null });
   });
 
+  it('answers the server to use: the one the settings name, else the fallback', async () => {
+    const store = await SettingsStore.open({ dir: folder.dir, fallbackServerUrl: 'ws://localhost:8080/ws' });
+    expect(store.serverUrl()).toBe('ws://localhost:8080/ws');
+    await store.update({ serverUrl: 'wss://phone.example.org/ws' });
+    expect(store.serverUrl()).toBe('wss://phone.example.org/ws');
+
+    const withoutFallback = await SettingsStore.open({ dir: join(folder.dir, 'elsewhere') });
+    expect(() => withoutFallback.serverUrl()).toThrow(/no signaling server/i);
+  });
+
   it.each([
     ['not JSON', '{"e2ee": tru', /not valid JSON/],
     ['invalid values', JSON.stringify({ e2ee: 'yes' }), /invalid values/],

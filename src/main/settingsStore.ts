@@ -59,6 +59,16 @@ export class SettingsStore {
     return this.withFallback(this.settings);
   }
 
+  /**
+   * The signaling server to use: the one the settings name, else the fallback. Throws for a store
+   * opened without a fallback while the settings name none (the app always passes one).
+   */
+  serverUrl(): string {
+    const { serverUrl } = this.current();
+    if (serverUrl === null) throw new Error('No signaling server is set, and the settings store was opened without a fallback.');
+    return serverUrl;
+  }
+
   state(): SettingsState {
     return { settings: this.current(), problem: this.problem };
   }
