@@ -21,7 +21,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { z } from 'zod';
 import { BackupFileText, NewBackupPassphrase } from './bridge';
 import { fromBase64Url, toBase64Url, utf8ToBytes } from './encoding';
-import { Handle } from './protocol';
+import { Handle, base64UrlBytes } from './protocol';
 
 export const IDENTITY_BACKUP_FORMAT = 'softphone-identity-backup';
 export const IDENTITY_BACKUP_VERSION = 1;
@@ -30,9 +30,6 @@ export const IDENTITY_BACKUP_VERSION = 1;
 export const DEFAULT_BACKUP_LOG2N = 17;
 /** Costs a file may name: below 2^14 is too weak to accept, above 2^18 needs more memory than a tab has. */
 const LOG2N_RANGE = { min: 14, max: 18 } as const;
-
-const bytes = (length: number, what: string) =>
-  z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((length * 4) / 3)}}$`), `${what} must be ${length} bytes of base64url`);
 
 const BackupHeader = z.object({
   format: z.literal(IDENTITY_BACKUP_FORMAT),
@@ -47,16 +44,16 @@ const BackupFileV1 = z.strictObject({
     log2N: z.number().int().min(LOG2N_RANGE.min).max(LOG2N_RANGE.max),
     r: z.literal(8),
     p: z.literal(1),
-    salt: bytes(16, 'the salt'),
+    salt: base64UrlBytes(16, 'the salt'),
   }),
-  cipher: z.strictObject({ name: z.literal('xchacha20-poly1305'), nonce: bytes(24, 'the nonce') }),
-  check: bytes(16, 'the check value'),
+  cipher: z.strictObject({ name: z.literal('xchacha20-poly1305'), nonce: base64UrlBytes(24, 'the nonce') }),
+  check: base64UrlBytes(16, 'the check value'),
   ciphertext: z.string().regex(/^[A-Za-z0-9_-]{60,400}$/, 'the ciphertext is not base64url of a plausible length'),
 });
 type BackupFileV1 = z.infer<typeof BackupFileV1>;
 
 const BackupPayload = z.strictObject({
-  secretKey: bytes(32, 'the secret key'),
+  secretKey: base64UrlBytes(32, 'the secret key'),
   handle: Handle.nullable(),
 });
 

@@ -1,7 +1,7 @@
 // The signaling protocol's field formats: what each schema accepts on the wire.
 import { describe, expect, it } from 'vitest';
 import { HandshakeMessage as BridgeHandshakeMessage } from './bridge';
-import { HandshakeMessage, parseClientMessage, parseServerMessage } from './protocol';
+import { CallId, HandshakeMessage, Nonce, PublicKey, RecordingId, Signature, parseClientMessage, parseServerMessage } from './protocol';
 
 const CALL = 'AAECAwQFBgcICQoLDA0ODw';
 const json = (value: object) => JSON.stringify({ v: 1, ...value });
@@ -41,5 +41,39 @@ describe('e2ee.handshake', () => {
 
   it('is the same schema the host bridge passes', () => {
     expect(BridgeHandshakeMessage).toBe(HandshakeMessage);
+  });
+});
+
+describe('fixed-length base64url fields', () => {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const cases = [
+    { name: 'PublicKey', schema: PublicKey, chars: 43 },
+    { name: 'Signature', schema: Signature, chars: 86 },
+    { name: 'Nonce', schema: Nonce, chars: 43 },
+    { name: 'CallId', schema: CallId, chars: 22 },
+    { name: 'RecordingId', schema: RecordingId, chars: 22 },
+  ];
+
+  it.each(cases)('$name is exactly $chars characters of unpadded base64url', ({ schema, chars }) => {
+    const valid = Array.from({ length: chars }, (_, i) => alphabet[(i * 7) % alphabet.length]).join('');
+    expect(schema.safeParse(valid).success).toBe(true);
+    expect(schema.safeParse('A'.repeat(chars)).success).toBe(true);
+    expect(schema.safeParse('_'.repeat(chars)).success).toBe(true);
+    for (const bad of [
+      'A'.repeat(chars - 1),
+      'A'.repeat(chars + 1),
+      `${'A'.repeat(chars - 1)}=`,
+      `${'A'.repeat(chars)}=`,
+      `${'A'.repeat(chars - 1)}+`,
+      `${'A'.repeat(chars - 1)}/`,
+      `${'A'.repeat(chars - 1)} `,
+      `${'A'.repeat(chars)}\n`,
+      '',
+    ]) {
+      const result = schema.safeParse(bad);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.message).toMatch(/bytes of base64url$/);
+    }
+    expect(schema.safeParse(42).success).toBe(false);
   });
 });

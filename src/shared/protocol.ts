@@ -16,13 +16,22 @@ export const Handle = z
   .regex(/^[a-z0-9](?:[a-z0-9._-]{1,30})[a-z0-9]$/, 'a handle is 3–32 characters: a–z, 0–9, ".", "_" or "-", starting and ending with a letter or digit');
 export type Handle = z.infer<typeof Handle>;
 
+/**
+ * `length` bytes as unpadded base64url: exactly ceil(4 × length / 3) characters of A–Z, a–z, 0–9,
+ * "-" and "_". `what` names the field in the error ("a nonce" → "a nonce must be 32 bytes of base64url").
+ */
+export function base64UrlBytes(length: number, what: string): z.ZodString {
+  return z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((length * 4) / 3)}}$`), `${what} must be ${length} bytes of base64url`);
+}
+
 /** An Ed25519 public key, 32 bytes as unpadded base64url. */
-export const PublicKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a public key is 32 bytes of base64url');
+export const PublicKey = base64UrlBytes(32, 'a public key');
 export type PublicKey = z.infer<typeof PublicKey>;
 /** An Ed25519 signature, 64 bytes as unpadded base64url. */
-export const Signature = z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'a signature is 64 bytes of base64url');
-export const Nonce = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a nonce is 32 bytes of base64url');
-export const CallId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'a call id is 16 random bytes of base64url');
+export const Signature = base64UrlBytes(64, 'a signature');
+export const Nonce = base64UrlBytes(32, 'a nonce');
+/** 16 random bytes. */
+export const CallId = base64UrlBytes(16, 'a call id');
 export type CallId = z.infer<typeof CallId>;
 /**
  * One end-to-end handshake message, relayed between the endpoints unread: its number in the call
@@ -108,7 +117,8 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
 export const CaptureKind = z.enum(['recording', 'transcription']);
 export type CaptureKind = z.infer<typeof CaptureKind>;
 
-export const RecordingId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'a recording id is 16 random bytes of base64url');
+/** 16 random bytes. */
+export const RecordingId = base64UrlBytes(16, 'a recording id');
 export type RecordingId = z.infer<typeof RecordingId>;
 
 /** The files a recording can have: each speaker's audio, both mixed, and the transcript. */
