@@ -2,14 +2,13 @@
 // secret store, together with the handle the server registered. The vault hands the secret key
 // only to code in main (the call security engine); the renderer sees the public parts.
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { join } from 'node:path';
 import { z } from 'zod';
 import type { IdentityInfo } from '../shared/bridge';
 import { fingerprint } from '../shared/e2ee/securityCode';
 import { fromBase64Url, toBase64Url } from '../shared/encoding';
 import { backupFileName, exportIdentityBackup, importIdentityBackup, type ExportOptions } from '../shared/identityBackup';
 import { Handle } from '../shared/protocol';
-import { readSealedFile, writeSealedFile, type SealedFileOptions, type SecretProtection } from './sealedFile';
+import { readSealedFile, sealedFileIn, writeSealedFile, type SealedFileOptions, type StoreOptions } from './sealedFile';
 import { SerialQueue } from '../shared/serialQueue';
 
 export const IDENTITY_FILE = 'identity.json';
@@ -20,13 +19,6 @@ const StoredIdentity = z.object({
   handle: Handle.nullable(),
 });
 type StoredIdentity = z.infer<typeof StoredIdentity>;
-
-export interface IdentityVaultOptions {
-  /** The app's user-data folder. */
-  dir: string;
-  protection: SecretProtection;
-  now?: () => Date;
-}
 
 export class IdentityVault {
   private readonly writes = new SerialQueue();
@@ -43,14 +35,8 @@ export class IdentityVault {
    * StoreUnreadableError (file kept aside) or SecretStoreLockedError (file untouched) when the
    * stored identity cannot be used; it never replaces a stored identity by itself.
    */
-  static async open(options: IdentityVaultOptions): Promise<IdentityVault> {
-    const file: SealedFileOptions<StoredIdentity> = {
-      path: join(options.dir, IDENTITY_FILE),
-      what: 'The identity file',
-      schema: StoredIdentity,
-      protection: options.protection,
-      ...(options.now ? { now: options.now } : {}),
-    };
+  static async open(options: StoreOptions): Promise<IdentityVault> {
+    const file = sealedFileIn(options, { name: IDENTITY_FILE, what: 'The identity file', schema: StoredIdentity });
     const stored = await readSealedFile(file);
     if (stored) {
       const secretKey = fromBase64Url(stored.secretKey);

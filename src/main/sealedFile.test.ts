@@ -7,6 +7,7 @@ import {
   INSECURE_PLAINTEXT_WARNING,
   protectionFromEnvironment,
   readSealedFile,
+  sealedFileIn,
   SecretStoreLockedError,
   StoreUnreadableError,
   writeSealedFile,
@@ -120,5 +121,13 @@ describe('sealed files', () => {
     await expect(writeSealedFile(options(sealed()), { word: 'other' })).rejects.toBeInstanceOf(SecretStoreLockedError);
 
     expect(await readFile(join(folder.dir, 'secret.json'), 'utf8')).toBe(original);
+  });
+});
+
+describe('sealedFileIn', () => {
+  it('names the file in the store folder and passes on the protection and the clock', () => {
+    const protection = sealed();
+    expect(sealedFileIn({ dir: folder.dir, protection, now }, { name: 'secret.json', what: 'The secret file', schema: Secret })).toEqual(options(protection));
+    expect(sealedFileIn({ dir: folder.dir, protection: plaintext }, { name: 'secret.json', what: 'The secret file', schema: Secret })).not.toHaveProperty('now');
   });
 });

@@ -2,6 +2,7 @@
 // operating system's secret store through Electron's safeStorage. Tests may run with an explicit,
 // loudly flagged plaintext mode instead. Both stores read and write through this module, so they
 // share one file format and one way of handling a file that cannot be read.
+import { join } from 'node:path';
 import { z } from 'zod';
 import { keepAside, readTextIfExists, writeFileAtomic } from './atomicFile';
 
@@ -73,6 +74,20 @@ export interface SealedFileOptions<T> {
   now?: () => Date;
 }
 
+/** How main opens each sealed store (identity, contacts, history). */
+export interface StoreOptions {
+  /** The app's user-data folder. */
+  dir: string;
+  protection: SecretProtection;
+  now?: () => Date;
+}
+
+/** The sealed file `name` in the store's folder. */
+export function sealedFileIn<T>(options: StoreOptions, file: { name: string; what: string; schema: z.ZodType<T> }): SealedFileOptions<T> {
+  const { dir, ...rest } = options;
+  return { ...rest, path: join(dir, file.name), what: file.what, schema: file.schema };
+}
+
 /**
  * Reads and checks a sealed file: null when there is none yet. A file that is damaged, cannot be
  * decrypted, does not match the schema, or was stored in plaintext while this run expects
@@ -84,7 +99,7 @@ export async function readSealedFile<T>(options: SealedFileOptions<T>): Promise<
   if (text === null) return null;
 
   const unreadable = async (reason: string): Promise<never> => {
-    const keptAt = await keepAside(path, (options.now ?? (() => new Date()))());
+    const keptAt = await keepAside(path, options.now?.() ?? new Date());
     throw new StoreUnreadableError(what, reason, keptAt);
   };
 

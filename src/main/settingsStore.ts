@@ -49,7 +49,7 @@ export class SettingsStore {
       return new SettingsStore(path, fallback, readStoredSettings(JSON.parse(text)), null);
     } catch (error) {
       const reason = error instanceof SyntaxError ? 'it is not valid JSON' : 'it holds invalid values';
-      const keptAt = await keepAside(path, (options.now ?? (() => new Date()))());
+      const keptAt = await keepAside(path, options.now?.() ?? new Date());
       const problem = `Your settings could not be read (${reason}), so the defaults are in use. The old file was kept as ${keptAt}.`;
       return new SettingsStore(path, fallback, { ...DEFAULT_SETTINGS }, problem);
     }
