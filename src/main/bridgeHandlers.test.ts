@@ -16,7 +16,7 @@ function setup() {
     end: vi.fn(),
     activeCall: vi.fn(() => null),
   };
-  const keyPorts = { open: vi.fn(), close: vi.fn(), closeAll: vi.fn() };
+  const keyPorts = { open: vi.fn(), close: vi.fn() };
   const identity = {
     info: vi.fn(() => ({ publicKey: PUBLIC_KEY, handle: 'alice', fingerprint: 'abcd' })),
     setHandle: vi.fn((handle: string) => Promise.resolve({ publicKey: PUBLIC_KEY, handle, fingerprint: 'abcd' })),
@@ -77,13 +77,13 @@ describe('createBridgeHandlers', () => {
     expect(history.markAllSeen).toHaveBeenCalled();
   });
 
-  it('prepares a call, then replaces any earlier key port with one for this call, sent to the window that asked', async () => {
+  it('prepares a call, then opens its key port (which closes any earlier one), sent to the window that asked', async () => {
     const { handlers, security, keyPorts, event } = setup();
     const args = { callId: CALL_ID, role: 'caller' as const, peerHandle: 'bob', peerKey: PUBLIC_KEY };
 
     expect(await handlers['call.prepare']([args], event)).toMatchObject({ peerTrust: 'pinned' });
     expect(security.prepare).toHaveBeenCalledWith(args);
-    expect(keyPorts.closeAll).toHaveBeenCalledBefore(keyPorts.open);
+    expect(security.prepare).toHaveBeenCalledBefore(keyPorts.open);
     expect(keyPorts.open).toHaveBeenCalledWith(CALL_ID, event.sender);
   });
 

@@ -21,7 +21,7 @@ export interface BridgeHandlerDependencies<P> {
   security: CallSecurityEngine;
   contacts: Pick<ContactBook, 'list' | 'add' | 'remove' | 'setFavourite' | 'acceptChangedKey'>;
   history: Pick<CallHistory, 'list' | 'record' | 'markAllSeen'>;
-  keyPorts: Pick<KeyPortRegistry<P>, 'open' | 'close' | 'closeAll'>;
+  keyPorts: Pick<KeyPortRegistry<P>, 'open' | 'close'>;
   desktop: Pick<DesktopShell<unknown>, 'setStatus'>;
   mediaAccess: Pick<MediaAccess, 'setPreview'>;
   /** Restarts the app after an identity import, once the answer has gone back. */
@@ -55,8 +55,8 @@ export function createBridgeHandlers<P, E extends { sender: KeyPortRecipient<P> 
     },
     'call.prepare': async ([args], event) => {
       const prepared = await security.prepare(args);
-      // The engine holds one call at a time and wipes the previous one here; so do the ports.
-      keyPorts.closeAll();
+      // The engine holds one call at a time and wipes the previous one here; opening the call's
+      // key port closes any earlier one the same way.
       keyPorts.open(args.callId, event.sender);
       return prepared;
     },

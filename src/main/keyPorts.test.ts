@@ -96,13 +96,31 @@ describe('KeyPortRegistry', () => {
     expect(() => ports.deliver({ ...frameKeys(), sendBaseKey: 'x' } as unknown as FrameKeysMessage)).toThrow();
   });
 
-  it('closes every port at once', async () => {
+  it('closes the port of any other call when a call is prepared: one call at a time', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const window = fakeWindow();
     const ports = registry();
     ports.open(CALL_ID, window);
+    const firstClosed = new Promise((resolve) => window.received[0]?.port.once('close', resolve));
     ports.open(OTHER_CALL, window);
-    const closed = Promise.all(window.received.map(({ port }) => new Promise((resolve) => port.once('close', resolve))));
+    await firstClosed;
+
+    ports.deliver(frameKeys());
+    expect(warn).toHaveBeenCalledTimes(1);
+    const arrived = nextMessage(window.received[1]?.port as MessagePort);
+    ports.deliver(frameKeys(OTHER_CALL));
+    expect(await arrived).toMatchObject({ callId: OTHER_CALL });
+  });
+
+  it('closes every port at once', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const window = fakeWindow();
+    const ports = registry();
+    ports.open(CALL_ID, window);
+    const closed = new Promise((resolve) => window.received[0]?.port.once('close', resolve));
     ports.closeAll();
     await closed;
+    ports.deliver(frameKeys());
+    expect(warn).toHaveBeenCalledTimes(1);
   });
 });

@@ -22,9 +22,12 @@ export class KeyPortRegistry<P> {
   /** `createChannel` is `() => new MessageChannelMain()` in Electron. */
   constructor(private readonly createChannel: () => { port1: P & KeySendingPort; port2: P }) {}
 
-  /** Opens the call's key port and hands the far end to `recipient`; a port opened earlier for the call is closed. */
+  /**
+   * Opens the call's key port and hands the far end to `recipient`. One call at a time, like the
+   * call security engine: every port opened earlier — for this call or another — is closed first.
+   */
   open(callId: CallId, recipient: KeyPortRecipient<P>): void {
-    this.close(callId);
+    this.closeAll();
     const { port1, port2 } = this.createChannel();
     this.ports.set(callId, port1);
     recipient.postMessage(KEY_PORT_MESSAGE, { callId }, [port2]);
