@@ -8,9 +8,9 @@ import type { ContactsController } from '../contacts/contactsController';
 import type { HostBridge } from '../host/bridge';
 import { hostErrorText } from '../host/hostError';
 import type { ServerConnection } from '../signaling/serverConnection';
-import { getState, setState, updateCall, type CallView, type EndedCallView } from '../store/appStore';
+import { getState, setState, updateCall, type CallE2eeView, type CallView, type EndedCallView } from '../store/appStore';
 import type { Sounds } from '../ui/sounds';
-import type { BridgeResult, E2eeStep, HandshakeMessage } from '../../shared/bridge';
+import type { BridgeResult, E2eeStatus, E2eeStep, HandshakeMessage } from '../../shared/bridge';
 import { outcomeOf } from '../../shared/contacts/callHistory';
 import { toBase64Url } from '../../shared/encoding';
 import type { CallId, E2eeDecision, EndReason, ServerMessage } from '../../shared/protocol';
@@ -47,6 +47,10 @@ interface LiveCall {
   /** Why this side is ending the call, kept for the ended screen until the server confirms. */
   endDetail: string | null;
   ended: boolean;
+}
+
+function withoutPeerTrust({ peerTrust: _peerTrust, ...status }: Extract<E2eeStatus, { state: 'established' }>): CallE2eeView {
+  return status;
 }
 
 function newCallId(): CallId {
@@ -201,8 +205,6 @@ export class CallController {
     if (!call) return;
     const peerTrust = await this.host.calls['contacts.markVerified']({ handle: call.peer, publicKey: call.peerKey });
     updateCall(call.id, { peerTrust });
-    const e2ee = getState().call?.e2ee;
-    if (e2ee?.state === 'established') updateCall(call.id, { e2ee: { ...e2ee, peerTrust } });
   }
 
   dismissEnded(): void {
@@ -392,11 +394,13 @@ export class CallController {
 
   private applyStep(call: LiveCall, step: E2eeStep): void {
     if (call.ended) return;
-    updateCall(call.id, { e2ee: step.status });
+    // The peer's trust is the one from call.prepare, kept in CallView.peerTrust (the host's status
+    // repeats it).
+    const e2ee: CallE2eeView = step.status.state === 'established' ? withoutPeerTrust(step.status) : step.status;
+    updateCall(call.id, { e2ee });
     if (step.send) this.server.send({ type: 'e2ee.handshake', callId: call.id, seq: step.send.seq, payload: step.send.payload });
     if (step.status.state === 'established') {
       if (call.handshakeTimer) clearTimeout(call.handshakeTimer);
-      updateCall(call.id, { peerTrust: step.status.peerTrust });
     } else if (step.status.state === 'failed') {
       this.fail(call, step.status.reason);
     }

@@ -1,10 +1,10 @@
 // What the screens show about recording and transcription: the state of the current (or last)
 // call's capture, the user's recordings, and the rules the controls follow. The controls use the
 // same policy as the host (shared/recordingPolicy.ts), applied to what the renderer knows.
-import type { E2eeStatus } from '../../shared/bridge';
 import type { CallE2eeState } from '../../shared/e2ee/callSecurity';
 import type { CaptureKind, RecordingId, RecordingSummary, TranscriptSegment } from '../../shared/protocol';
 import { captureUnavailableReason } from '../../shared/recordingPolicy';
+import type { CallE2eeView } from '../store/appStore';
 
 export interface CaptureView {
   callId: string;
@@ -33,7 +33,7 @@ export function emptyCapture(callId: string): CaptureView {
 }
 
 /** The call's end-to-end encryption as the recording policy sees it; a handshake means E2EE is on. */
-export function callE2eeState(e2ee: E2eeStatus | null): CallE2eeState {
+export function callE2eeState(e2ee: CallE2eeView | null): CallE2eeState {
   if (!e2ee) return 'pending';
   switch (e2ee.state) {
     case 'standard':
@@ -47,7 +47,7 @@ export function callE2eeState(e2ee: E2eeStatus | null): CallE2eeState {
 }
 
 /** Why the Record and Transcribe controls are disabled in this call, or null when they are not. */
-export function captureUnavailable(call: { phase: string; e2ee: E2eeStatus | null }): string | null {
+export function captureUnavailable(call: { phase: string; e2ee: CallE2eeView | null }): string | null {
   const unavailable = captureUnavailableReason(callE2eeState(call.e2ee));
   if (unavailable) return unavailable.message;
   return call.phase === 'active' ? null : 'Available once the call is connected';

@@ -30,15 +30,22 @@ export interface CallStatsView {
   outboundKbps: number;
 }
 
+/**
+ * The call's encryption as the host reports it, less the peer's trust: CallView.peerTrust is the
+ * one copy of that (it changes when the user marks the peer verified).
+ */
+export type CallE2eeView = Exclude<E2eeStatus, { state: 'established' }> | Omit<Extract<E2eeStatus, { state: 'established' }>, 'peerTrust'>;
+
 export interface CallView {
   callId: string;
   direction: 'outgoing' | 'incoming';
   peer: string;
   phase: CallPhase;
   video: boolean;
+  /** What this device knows of the peer's key: pinned, new, changed or verified. */
   peerTrust: PeerTrust | null;
   /** Null until both decisions are known. */
-  e2ee: E2eeStatus | null;
+  e2ee: CallE2eeView | null;
   muted: boolean;
   /** This side put the call on hold (sends nothing, plays nothing). */
   onHold: boolean;

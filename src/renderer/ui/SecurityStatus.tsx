@@ -63,7 +63,7 @@ export function SecurityStatus({ call }: { call: CallView }) {
           <p>
             Security code: <output aria-label="Security code">{formatSecurityCode(e2ee.securityCode)}</output>
           </p>
-          {e2ee.peerTrust === 'verified' ? (
+          {peerTrust === 'verified' ? (
             <p className="verified">You verified {peer}.</p>
           ) : (
             <p className="hint">
