@@ -3,7 +3,7 @@
 // tray icons main loads at run time (dist/assets). The renderer is built by Vite (dist/renderer).
 // Run on its own (`node scripts/build-electron.mjs`) or from scripts/build.mjs.
 import { build } from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,8 +28,10 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/preload/index.ts'], outfile: 'dist/preload/index.cjs', minify: true }),
 ]);
 
+// Every tray icon in assets/ (the TRAY table in src/main/desktopStatus.ts names them, with @2x twins).
 await mkdir(join(root, 'dist', 'assets'), { recursive: true });
-for (const icon of ['tray', 'tray-in-call', 'tray-dnd'].flatMap((name) => [`${name}.png`, `${name}@2x.png`])) {
+const trayIcons = (await readdir(join(root, 'assets'))).filter((name) => /^tray.*\.png$/.test(name));
+for (const icon of trayIcons) {
   await copyFile(join(root, 'assets', icon), join(root, 'dist', 'assets', icon));
 }
 console.log('built dist/main, dist/preload and dist/assets');

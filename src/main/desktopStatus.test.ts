@@ -17,12 +17,15 @@ describe('trayAppearance', () => {
   it('has an icon in assets/ for every status, at 1× and 2×, that the build copies next to main', () => {
     const icons = (['available', 'in-call', 'dnd'] as const).map((presence) => trayAppearance(presence).icon);
     const build = readFileSync(fileURLToPath(new URL('../../scripts/build-electron.mjs', import.meta.url)), 'utf8');
+    /** The build copies the files of assets/ that match this pattern. */
+    const copiedByBuild = /^tray.*\.png$/;
+    expect(build).toContain(`${String(copiedByBuild)}.test(name)`);
     expect(new Set(icons).size).toBe(3);
     for (const icon of icons) {
       for (const file of [icon, icon.replace('.png', '@2x.png')]) {
         expect(existsSync(fileURLToPath(new URL(`../../assets/${file}`, import.meta.url))), file).toBe(true);
+        expect(file).toMatch(copiedByBuild);
       }
-      expect(build).toContain(`'${icon.replace('.png', '')}'`);
     }
   });
 });
