@@ -3,10 +3,5 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { createSoftphoneApi, forwardKeyPorts } from './api';
 
-const api = createSoftphoneApi(ipcRenderer);
-
-/** The type of `window.softphone` (the same as PreloadApi in src/shared/bridge.ts). */
-export type SoftphonePreloadApi = typeof api;
-
-contextBridge.exposeInMainWorld('softphone', api);
+contextBridge.exposeInMainWorld('softphone', createSoftphoneApi(ipcRenderer));
 forwardKeyPorts(ipcRenderer, window);
