@@ -141,7 +141,7 @@ async function start(): Promise<void> {
     const call = security.activeCall();
     if (call) security.end(call.callId);
     keyPorts.closeAll();
-    mediaAccess.reset();
+    mediaAccess.setPreview(false);
     desktop.setStatus(IDLE_STATUS);
   };
 

@@ -6,13 +6,9 @@ export class MediaAccess {
 
   constructor(private readonly callNeedsMedia: () => boolean) {}
 
+  /** Also turned off by main when the page goes away (reload, crash, closed window). */
   setPreview(on: boolean): void {
     this.previewing = on;
-  }
-
-  /** The page went away (reload, crash, closed window): its preview ended with it. */
-  reset(): void {
-    this.previewing = false;
   }
 
   wanted(): boolean {
