@@ -26,6 +26,12 @@ export function SecurityStatus({ call }: { call: CallView }) {
     case 'standard':
       return (
         <div className="security standard" aria-label="Encryption">
+          {peerTrust === 'changed' && (
+            <p role="alert" className="warning">
+              {peer}’s security key has changed since your last call. This call is not end-to-end encrypted, so it has no security
+              code to check: make sure it is really {peer} some other way before you say anything private.
+            </p>
+          )}
           <p role="status">
             <strong>Not end-to-end encrypted.</strong> {standardReasonText(e2ee.reason, peer)}
           </p>

@@ -1,0 +1,60 @@
+// The security panel, rendered to markup (no DOM needed): what it warns about in each state.
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { SessionContext } from './context';
+import { SecurityStatus } from './SecurityStatus';
+import type { AppSession } from '../app/appSession';
+import type { CallView } from '../store/appStore';
+
+function call(fields: Partial<CallView>): CallView {
+  return {
+    callId: 'AAAAAAAAAAAAAAAAAAAAAA',
+    direction: 'incoming',
+    peer: 'bob',
+    phase: 'active',
+    video: false,
+    peerTrust: 'pinned',
+    e2ee: null,
+    muted: false,
+    onHold: false,
+    peerOnHold: false,
+    cameraOff: false,
+    activeSince: null,
+    counters: null,
+    stats: null,
+    remoteStream: null,
+    ...fields,
+  };
+}
+
+function render(view: CallView): string {
+  return renderToStaticMarkup(
+    <SessionContext.Provider value={{} as AppSession}>
+      <SecurityStatus call={view} />
+    </SessionContext.Provider>,
+  );
+}
+
+const alerts = (html: string) => [...html.matchAll(/<p role="alert"[^>]*>(.*?)<\/p>/g)].map((match) => match[1]!.replace(/<!-- -->/g, ''));
+
+describe('SecurityStatus', () => {
+  it('warns of a changed key while ringing and still once a standard call is answered, without a security code to compare', () => {
+    expect(alerts(render(call({ phase: 'incoming', peerTrust: 'changed' })))).toEqual([
+      'bob’s security key has changed since your last call. Compare the security code before you trust this call.',
+    ]);
+    const standard = alerts(render(call({ peerTrust: 'changed', e2ee: { state: 'standard', reason: 'peer-off' } })));
+    expect(standard).toHaveLength(1);
+    expect(standard[0]).toContain('bob’s security key has changed since your last call.');
+    expect(standard[0]).not.toMatch(/compare the security code/i);
+  });
+
+  it('shows no key warning in a standard call with a known key', () => {
+    expect(alerts(render(call({ e2ee: { state: 'standard', reason: 'peer-off' } })))).toEqual([]);
+  });
+
+  it('reads the peer’s trust from the call: verified, or a button to verify', () => {
+    const established = { state: 'established' as const, securityCode: '12345678901234567890' };
+    expect(render(call({ peerTrust: 'verified', e2ee: established }))).toContain('You verified bob.');
+    expect(render(call({ peerTrust: 'pinned', e2ee: established }))).toContain('Mark bob as verified');
+  });
+});
