@@ -12,6 +12,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../app/server';
 import { testbedJanus } from '../support/janus';
 import { findElectronBinary } from '../../scripts/electron-binary';
+import { IDENTITY_FILE } from '../../src/main/identityVault';
+import { INSECURE_PLAINTEXT_ENV } from '../../src/main/sealedFile';
+import { SETTINGS_FILE } from '../../src/main/settingsStore';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const binary = findElectronBinary();
@@ -37,7 +40,7 @@ class DesktopUser {
   static async launch(executablePath: string, handle: string, serverUrl: string): Promise<DesktopUser> {
     const userDataDir = await mkdtemp(join(tmpdir(), `softphone-electron-${handle}-`));
     // The settings file in the format the app keeps: this instance's signaling server, E2EE on.
-    await writeFile(join(userDataDir, 'settings.json'), JSON.stringify({ serverUrl, e2ee: true }));
+    await writeFile(join(userDataDir, SETTINGS_FILE), JSON.stringify({ serverUrl, e2ee: true }));
     const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
     const app = await electron.launch({
       executablePath,
@@ -50,7 +53,7 @@ class DesktopUser {
         // Without a display, Chromium's headless Ozone platform draws off screen.
         ...(headless ? ['--ozone-platform=headless'] : []),
       ],
-      env: { ...definedEnvironment(), SOFTPHONE_INSECURE_PLAINTEXT_KEYS: '1' },
+      env: { ...definedEnvironment(), [INSECURE_PLAINTEXT_ENV]: '1' },
       timeout: 60_000,
     });
     let output = '';
@@ -140,7 +143,7 @@ describe('the desktop app, two instances calling each other', () => {
 
   it('keeps each identity in its own profile, flagged as plaintext in this test mode', async () => {
     const [aliceFile, bobFile] = await Promise.all(
-      [alice, bob].map(async (user) => JSON.parse(await readFile(join(user.userDataDir, 'identity.json'), 'utf8')) as { protection: string; warning: string }),
+      [alice, bob].map(async (user) => JSON.parse(await readFile(join(user.userDataDir, IDENTITY_FILE), 'utf8')) as { protection: string; warning: string }),
     );
     expect(aliceFile?.protection).toBe('insecure-plaintext');
     expect(aliceFile?.warning).toMatch(/NOT ENCRYPTED/);
@@ -177,13 +180,13 @@ describe('the desktop app, two instances calling each other', () => {
     await dialog.getByRole('alert').filter({ hasText: 'the server address must be a ws:// or wss:// URL' }).waitFor();
 
     // The same server under another name: a new address, so main saves it and reloads the window.
-    const current = JSON.parse(await readFile(join(alice.userDataDir, 'settings.json'), 'utf8')) as { serverUrl: string };
+    const current = JSON.parse(await readFile(join(alice.userDataDir, SETTINGS_FILE), 'utf8')) as { serverUrl: string };
     const renamed = current.serverUrl.replace('127.0.0.1', 'localhost');
     await address.fill(renamed);
     await dialog.getByRole('button', { name: 'Save server address' }).click();
     await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected as alice' }).waitFor({ timeout: 30_000 });
 
-    expect(JSON.parse(await readFile(join(alice.userDataDir, 'settings.json'), 'utf8'))).toMatchObject({ startAtLogin: true, serverUrl: renamed });
+    expect(JSON.parse(await readFile(join(alice.userDataDir, SETTINGS_FILE), 'utf8'))).toMatchObject({ startAtLogin: true, serverUrl: renamed });
     dialog = await openSettings();
     expect(await dialog.getByRole('checkbox', { name: 'Start Softphone when I log in' }).isChecked()).toBe(true);
     expect(await dialog.getByRole('textbox', { name: 'Server address' }).inputValue()).toBe(renamed);
