@@ -1,7 +1,8 @@
-// Files whose content is secret (the identity key, the pinned contact keys) are sealed with the
-// operating system's secret store through Electron's safeStorage. Tests may run with an explicit,
-// loudly flagged plaintext mode instead. Both stores read and write through this module, so they
-// share one file format and one way of handling a file that cannot be read.
+// Files whose content is secret (the identity key, the pinned contact keys, the call history) are
+// sealed with the operating system's secret store through Electron's safeStorage. Tests may run
+// with an explicit, loudly flagged plaintext mode instead. All three stores (identity, contacts,
+// history) read and write through this module, so they share one file format and one way of
+// handling a file that cannot be read.
 import { join } from 'node:path';
 import { z } from 'zod';
 import { keepAside, readTextIfExists, writeFileAtomic } from './atomicFile';

@@ -1,6 +1,7 @@
 // The user's settings as a JSON file in the user-data folder. Every read goes through the shared
 // schema; every change is checked with SettingsPatch, written atomically and announced at once to
-// whoever depends on it (content security policy, start at login, the call security engine).
+// onChange listeners (in main: start at login, and the window's reload for a new server). The
+// content security policy and the call security engine read current() whenever they need it.
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { SettingsState } from '../shared/bridge';
