@@ -193,10 +193,8 @@ export class CallController {
     updateCall(call.id, { cameraOff: !view.cameraOff });
   }
 
-  /** Switches the microphone now and keeps the choice for later calls. */
+  /** Switches the call's microphone now (keeping the choice is AppSession.updateSettings's job). */
   async switchMicrophone(deviceId: string | null): Promise<void> {
-    const settings = await this.host.calls['settings.update']({ audioInputId: deviceId });
-    setState({ settings });
     await this.call?.media?.switchMicrophone(deviceId);
   }
 

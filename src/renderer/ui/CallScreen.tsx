@@ -61,8 +61,10 @@ function DevicePicker() {
   const settings = useApp((s) => s.settings);
   const devices = useMediaDevices();
   if (!settings) return null;
-  const change = (patch: SettingsPatch) =>
-    void (patch.audioInputId !== undefined ? session.calls.switchMicrophone(patch.audioInputId) : session.updateSettings(patch));
+  const change = (patch: SettingsPatch) => {
+    void session.updateSettings(patch);
+    if (patch.audioInputId !== undefined) void session.calls.switchMicrophone(patch.audioInputId);
+  };
   return (
     <div className="devices">
       <DeviceSelect label="Microphone" kind="audioinput" field="audioInputId" devices={devices} settings={settings} change={change} />
