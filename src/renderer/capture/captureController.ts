@@ -6,6 +6,7 @@
 import type { HostBridge } from '../host/bridge';
 import { hostErrorText } from '../host/hostError';
 import type { ServerConnection } from '../signaling/serverConnection';
+import { offerDownload } from '../ui/offerDownload';
 import { getState, setState } from '../store/appStore';
 import { CAPTURE_NAME, changeNotice, emptyCapture, type CaptureView } from './captureView';
 import type { CaptureKind, RecordingFile, RecordingId, ServerMessage } from '../../shared/protocol';
@@ -77,14 +78,7 @@ export class CaptureController {
       // is app://) would be a navigation, which the app refuses.
       const response = await fetch(url, { credentials: 'omit', cache: 'no-store' });
       if (!response.ok) throw new Error(`the server answered ${response.status}`);
-      const blobUrl = URL.createObjectURL(await response.blob());
-      const anchor = document.createElement('a');
-      anchor.href = blobUrl;
-      anchor.download = `softphone-${recordingId}-${file}`;
-      document.body.append(anchor);
-      anchor.click();
-      anchor.remove();
-      setTimeout(() => URL.revokeObjectURL(blobUrl), 60_000);
+      offerDownload(await response.blob(), `softphone-${recordingId}-${file}`);
     } catch (error) {
       setState((state) => ({ recordings: { ...state.recordings, problem: `The download could not start: ${hostErrorText(error)}` } }));
     }

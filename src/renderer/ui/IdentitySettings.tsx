@@ -3,22 +3,10 @@
 // Passphrases stay in their input elements and a ref until used; they never enter React state.
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useSession } from './context';
+import { offerDownload } from './offerDownload';
 import { hostErrorText } from '../host/hostError';
 import { useApp } from '../store/appStore';
 import { BackupPassphrase, NewBackupPassphrase, type IdentityInfo } from '../../shared/bridge';
-
-/** Hands the text to the browser (or Electron's save dialog) as a file to save. */
-function offerDownload(fileName: string, contents: string): void {
-  const url = URL.createObjectURL(new Blob([contents], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 function firstIssue(result: { success: true } | { success: false; error: { issues: { message: string }[] } }): string | null {
   return result.success ? null : (result.error.issues[0]?.message ?? 'not valid');
@@ -43,7 +31,7 @@ function ExportIdentity() {
     setOutcome(null);
     try {
       const { fileName, contents } = await session.host.calls['identity.export']({ passphrase: value });
-      offerDownload(fileName, contents);
+      offerDownload(new Blob([contents], { type: 'application/json' }), fileName);
       for (const input of [passphrase.current, repeat.current]) if (input) input.value = '';
       setOutcome({ ok: true, text: `Exported as ${fileName}. Keep the file and its passphrase safe: together they are your identity.` });
     } catch (error) {
