@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { callE2eeState, captureUnavailable, changeNotice, recordingClock } from './captureView';
+import { CALL_E2EE_STATE } from '../../shared/e2ee/callSecurity';
+import type { CallE2eeView } from '../store/appStore';
 
 const CODE = '12345678901234567890';
 
@@ -20,6 +22,10 @@ describe('the Record and Transcribe controls', () => {
   it('read the call as the host’s policy does', () => {
     expect(callE2eeState(null)).toBe('pending');
     expect(callE2eeState({ state: 'standard', reason: 'both-off' })).toBe('off');
+    for (const state of ['standard', 'handshaking', 'established', 'failed'] as const) {
+      expect(callE2eeState({ state } as CallE2eeView)).toBe(CALL_E2EE_STATE[state]);
+    }
+    expect(callE2eeState({ state: 'handshaking' })).toBe('active');
   });
 });
 

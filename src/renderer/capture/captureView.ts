@@ -1,7 +1,7 @@
 // What the screens show about recording and transcription: the state of the current (or last)
 // call's capture, the user's recordings, and the rules the controls follow. The controls use the
 // same policy as the host (shared/recordingPolicy.ts), applied to what the renderer knows.
-import type { CallE2eeState } from '../../shared/e2ee/callSecurity';
+import { CALL_E2EE_STATE, type CallE2eeState } from '../../shared/e2ee/callSecurity';
 import type { CaptureKind, RecordingId, RecordingSummary, TranscriptSegment } from '../../shared/protocol';
 import { captureUnavailableReason } from '../../shared/recordingPolicy';
 import type { CallE2eeView } from '../store/appStore';
@@ -32,18 +32,9 @@ export function emptyCapture(callId: string): CaptureView {
   return { callId, recording: false, transcribing: false, notice: null, problem: null, pending: null, segments: [] };
 }
 
-/** The call's end-to-end encryption as the recording policy sees it; a handshake means E2EE is on. */
+/** The call's end-to-end encryption as the host's recording policy sees it (the same mapping). */
 export function callE2eeState(e2ee: CallE2eeView | null): CallE2eeState {
-  if (!e2ee) return 'pending';
-  switch (e2ee.state) {
-    case 'standard':
-      return 'off';
-    case 'handshaking':
-    case 'established':
-      return 'active';
-    case 'failed':
-      return 'failed';
-  }
+  return e2ee ? CALL_E2EE_STATE[e2ee.state] : 'pending';
 }
 
 /** Why the Record and Transcribe controls are disabled in this call, or null when they are not. */

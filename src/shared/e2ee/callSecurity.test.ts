@@ -94,6 +94,8 @@ describe('CallSecurity', () => {
     const first = alice.security.begin({ callId, peerDecision: calleeDecision });
     expect(E2eeStep.parse(first)).toEqual(first);
     expect(first).toMatchObject({ status: { state: 'handshaking' }, send: { seq: 0 } });
+    // Both decisions asked for E2EE: the recording policy counts the call as end-to-end encrypted.
+    expect(alice.security.activeCall()).toEqual({ callId, e2ee: 'active' });
     expect(bob.security.begin({ callId, peerDecision: callerDecision })).toEqual({ status: { state: 'handshaking' }, send: null });
 
     const second = bob.security.receive({ callId, message: first.send as NonNullable<E2eeStep['send']> });

@@ -61,10 +61,16 @@ interface CallRecord {
   keys: FrameKeysMessage | null;
 }
 
-const E2EE_STATE: Record<CallRecord['status']['state'], CallE2eeState> = {
+/**
+ * A call's E2EE state as those policies see it: the host's, and the renderer's for its disabled
+ * controls, so that both give the same reason. A handshake starts only when both signed decisions
+ * ask for end-to-end encryption; from there the call is end-to-end encrypted or fails, so it
+ * counts as active.
+ */
+export const CALL_E2EE_STATE: Record<E2eeStatus['state'] | 'preparing' | 'prepared', CallE2eeState> = {
   preparing: 'pending',
   prepared: 'pending',
-  handshaking: 'pending',
+  handshaking: 'active',
   established: 'active',
   standard: 'off',
   failed: 'failed',
@@ -251,7 +257,7 @@ export class CallSecurity {
   }
 
   activeCall(): { callId: string; e2ee: CallE2eeState } | null {
-    return this.call ? { callId: this.call.callId, e2ee: E2EE_STATE[this.call.status.state] } : null;
+    return this.call ? { callId: this.call.callId, e2ee: CALL_E2EE_STATE[this.call.status.state] } : null;
   }
 
   private async checkPeerKey(handle: string, publicKey: string): Promise<PeerTrust> {
