@@ -21,6 +21,15 @@ export function createElectronHost(api: PreloadApi): HostBridge {
     const callId = CallId.safeParse(data?.callId);
     const port = event.ports[0];
     if (data?.type !== KEY_PORT_MESSAGE || !callId.success || !port) return;
+    // Main keeps one call at a time: a port for a new call means the others are over. Their ports
+    // and waiters would otherwise stay here for good (a call can end before it asks, or before
+    // main sends one).
+    for (const [other, unused] of arrived) {
+      if (other === callId.data) continue;
+      unused.close();
+      arrived.delete(other);
+    }
+    for (const other of waiting.keys()) if (other !== callId.data) waiting.delete(other);
     const waiter = waiting.get(callId.data);
     waiting.delete(callId.data);
     if (waiter) waiter(port);
