@@ -63,13 +63,6 @@ export class ServerConnection {
     return this.client?.isOpen ?? false;
   }
 
-  stop(): void {
-    this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.client?.close();
-    this.client = null;
-  }
-
   private emitStatus(status: ConnectionStatus): void {
     for (const listener of this.statusListeners) listener(status);
   }
