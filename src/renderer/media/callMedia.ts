@@ -148,9 +148,7 @@ export class CallMedia {
   /** Quality and flow figures from WebRTC stats. */
   async stats(): Promise<CallStatsView> {
     const view: CallStatsView = {
-      audioLevel: 0,
       totalSamplesReceived: 0,
-      framesDecoded: 0,
       roundTripMs: null,
       jitterMs: null,
       packetsLostPercent: null,
@@ -168,11 +166,8 @@ export class CallMedia {
       packetsLost += Number(report.packetsLost ?? 0);
       packetsReceived += Number(report.packetsReceived ?? 0);
       if (report.kind === 'audio') {
-        view.audioLevel = Number(report.audioLevel ?? 0);
         view.totalSamplesReceived = Number(report.totalSamplesReceived ?? 0);
         view.jitterMs = report.jitter === undefined ? null : Number(report.jitter) * 1000;
-      } else if (report.kind === 'video') {
-        view.framesDecoded = Number(report.framesDecoded ?? 0);
       }
     });
     sent?.forEach((report: Record<string, unknown>) => {

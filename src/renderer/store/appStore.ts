@@ -19,10 +19,7 @@ export type CallPhase =
   | 'active'; // media flows both ways
 
 export interface CallStatsView {
-  /** Received audio level, 0..1. */
-  audioLevel: number;
   totalSamplesReceived: number;
-  framesDecoded: number;
   roundTripMs: number | null;
   jitterMs: number | null;
   packetsLostPercent: number | null;

@@ -3,9 +3,7 @@ import { callQuality } from './callQuality';
 import type { CallStatsView } from '../store/appStore';
 
 const stats = (patch: Partial<CallStatsView>): CallStatsView => ({
-  audioLevel: 0,
   totalSamplesReceived: 0,
-  framesDecoded: 0,
   roundTripMs: 20,
   jitterMs: 3,
   packetsLostPercent: 0,
