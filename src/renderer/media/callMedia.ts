@@ -1,6 +1,7 @@
 // A call's media: one peer connection that publishes this endpoint's microphone (and camera) to
 // the call's Janus room, and one that receives the peer's media from it. With E2EE the frame
 // worker is attached to every sender before the offer and to every receiver before the answer.
+import { microphoneConstraints } from './devicePreview';
 import type { FrameEncryption } from './frameEncryption';
 import type { IceCandidate, Jsep, MediaLeg } from '../../shared/protocol';
 import type { CallStatsView } from '../store/appStore';
@@ -57,7 +58,7 @@ export class CallMedia {
     const { video, audioInputId, videoInputId } = this.options;
     this.capturing ??= navigator.mediaDevices
       .getUserMedia({
-        audio: this.microphoneConstraints(audioInputId),
+        audio: microphoneConstraints(audioInputId, this.options.audioProcessing),
         video: video ? (videoInputId ? { deviceId: { exact: videoInputId } } : true) : false,
       })
       .then((stream) => {
@@ -127,7 +128,7 @@ export class CallMedia {
 
   /** Switches the microphone during the call (no renegotiation: the sender keeps its transform). */
   async switchMicrophone(deviceId: string | null): Promise<void> {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: this.microphoneConstraints(deviceId) });
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: microphoneConstraints(deviceId, this.options.audioProcessing) });
     const track = stream.getAudioTracks()[0];
     const sender = this.publisher?.getSenders().find((candidate) => candidate.track?.kind === 'audio' || candidate.track === null);
     if (!track || !sender || !this.localStream || this.closed) {
@@ -195,16 +196,6 @@ export class CallMedia {
     this.subscriber = null;
     this.stopLocal();
     for (const track of this.remoteStream.getTracks()) track.stop();
-  }
-
-  private microphoneConstraints(deviceId: string | null): MediaTrackConstraints {
-    const processing = this.options.audioProcessing;
-    return {
-      ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
-      echoCancellation: processing,
-      noiseSuppression: processing,
-      autoGainControl: processing,
-    };
   }
 
   /** When the microphone is unplugged mid-call, carry on with the default one. */

@@ -45,20 +45,22 @@ export function levelOf(samples: Float32Array): number {
 
 const LEVEL_INTERVAL_MS = 100;
 
+/** The microphone as calls open it: the chosen device (or the default), with or without processing. */
+export function microphoneConstraints(deviceId: string | null, processing: boolean): MediaTrackConstraints {
+  return {
+    ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
+    echoCancellation: processing,
+    noiseSuppression: processing,
+    autoGainControl: processing,
+  };
+}
+
 /**
  * Opens the chosen microphone as calls would (same processing) and reports its level every 100 ms
  * until the returned function stops it. Rejects when the microphone cannot be opened.
  */
 export async function startMicrophoneLevel(settings: Pick<Settings, 'audioInputId' | 'audioProcessing'>, onLevel: (level: number) => void): Promise<() => void> {
-  const processing = settings.audioProcessing;
-  const stream = await navigator.mediaDevices.getUserMedia({
-    audio: {
-      ...(settings.audioInputId ? { deviceId: { exact: settings.audioInputId } } : {}),
-      echoCancellation: processing,
-      noiseSuppression: processing,
-      autoGainControl: processing,
-    },
-  });
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: microphoneConstraints(settings.audioInputId, settings.audioProcessing) });
   const context = new AudioContext();
   const analyser = context.createAnalyser();
   analyser.fftSize = 2048;
