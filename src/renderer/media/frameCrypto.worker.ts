@@ -1,7 +1,8 @@
 // The E2EE frame worker: every encoded audio and video frame of an end-to-end encrypted call
 // passes through here. Sender frames are SFrame-encrypted whole; receiver frames are decrypted,
 // and forged, replayed or undecryptable ones are dropped and counted — never played. The frame
-// keys arrive on a MessagePort straight from the host; they never touch the page's JS state.
+// keys arrive on a MessagePort straight from the host — in the desktop app from main, so they never
+// touch the page's JS state; the web client's host runs the handshake in the page itself.
 // AES-GCM runs on the browser's WebCrypto (see shared/crypto/sframe.ts); the transforms wait for it,
 // and a TransformStream keeps each stream's frames in order.
 import { FrameKeysMessage } from '../../shared/bridge';
@@ -14,8 +15,8 @@ declare const self: DedicatedWorkerGlobalScope;
 type EncodedFrame = RTCEncodedAudioFrame | RTCEncodedVideoFrame;
 
 let frameCrypto: CallFrameCrypto | null = null;
-/** Frames that arrived before the handshake delivered keys. */
-const waitingForKeys = { encrypt: 0, decrypt: 0 };
+/** Frames that arrived before the handshake delivered keys (dropped). */
+let waitingForKeys = 0;
 /** Time each frame spends in its transform, from arrival to hand-over. */
 const times = new TransformTimes();
 
@@ -25,7 +26,7 @@ function counters(): WorkerCounters {
     type: 'counters',
     encrypted: c?.framesEncrypted ?? 0,
     decrypted: c?.framesDecrypted ?? 0,
-    dropped: { ...(c?.dropped ?? {}), 'no-key-yet': waitingForKeys.encrypt + waitingForKeys.decrypt },
+    dropped: { ...(c?.dropped ?? {}), 'no-key-yet': waitingForKeys },
     epoch: frameCrypto?.epoch ?? 0,
     times: times.report(),
     coarseTimer: !self.crossOriginIsolated,
@@ -46,7 +47,7 @@ async function transformFrame(
 ): Promise<void> {
   const protector = frameCrypto;
   if (!protector) {
-    waitingForKeys[operation] += 1;
+    waitingForKeys += 1;
     return;
   }
   const started = performance.now();
@@ -77,6 +78,13 @@ function acceptKeys(port: MessagePort): void {
       return;
     }
     const keys = parsed.data;
+    if (frameCrypto) {
+      // One handshake per call, so one key message: frames in flight hold the first keys.
+      keys.sendBaseKey.fill(0);
+      keys.receiveBaseKey.fill(0);
+      self.postMessage({ type: 'error', message: 'ignored a second key message for this call' });
+      return;
+    }
     frameCrypto = new CallFrameCrypto({
       sendBaseKey: keys.sendBaseKey,
       receiveBaseKey: keys.receiveBaseKey,
@@ -85,7 +93,6 @@ function acceptKeys(port: MessagePort): void {
     });
     keys.sendBaseKey.fill(0);
     keys.receiveBaseKey.fill(0);
-    self.postMessage({ type: 'keys-ready' });
   };
 }
 

@@ -43,4 +43,4 @@ export interface FrameCounters {
 
 export type WorkerCounters = FrameCounters & { type: 'counters' };
 
-export type WorkerEvent = WorkerCounters | { type: 'keys-ready' } | { type: 'error'; message: string };
+export type WorkerEvent = WorkerCounters | { type: 'error'; message: string };

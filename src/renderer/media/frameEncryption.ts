@@ -56,10 +56,6 @@ export class FrameEncryption {
     });
   }
 
-  rekey(): void {
-    this.post({ type: 'rekey' });
-  }
-
   close(): void {
     clearInterval(this.rekeyTimer);
     this.worker.terminate();
