@@ -2,6 +2,7 @@
 // them on Electron's session and web contents. Everything not named here is denied.
 import type { Session, WebContents } from 'electron';
 import { isAppUrl } from './appOrigin';
+import { rendererCsp } from '../shared/csp';
 
 /** The origin of a ws:// or wss:// server URL, as a CSP source and for request checks. */
 export function serverOrigin(serverUrl: string): string {
@@ -18,28 +19,9 @@ export function recordingsBase(serverUrl: string): string {
   return `${serverOrigin(serverUrl).replace(/^ws/, 'http')}/api/recordings/`;
 }
 
-/**
- * The page's Content-Security-Policy. Scripts and workers come only from the app's own files (Vite
- * emits the E2EE worker as a file, so no blob: workers); media may play captured and remote streams;
- * the only network peer is the signaling server. No inline script or style elements, no plugins,
- * frames, forms or base URL changes.
- */
+/** The page's Content-Security-Policy (shared/csp.ts): the signaling server is its only network peer. */
 export function cspFor(serverUrl: string): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "worker-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    "media-src 'self' blob: mediastream:",
-    `connect-src 'self' ${serverOrigin(serverUrl)} ${recordingsBase(serverUrl)}`,
-    "object-src 'none'",
-    "frame-src 'none'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  return rendererCsp([serverOrigin(serverUrl), recordingsBase(serverUrl)]);
 }
 
 /** Only the app's own pages may be loaded in its window. */

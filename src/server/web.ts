@@ -4,22 +4,10 @@ import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { RENDERER_CONTENT_TYPES } from '../shared/contentTypes';
+import { rendererCsp } from '../shared/csp';
 
-
-/** The web client's Content-Security-Policy: its own scripts and workers, its own server only. */
-export const WEB_CLIENT_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "worker-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "media-src 'self' blob: mediastream:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The web client's Content-Security-Policy (shared/csp.ts): its own scripts and workers, its own server only. */
+export const WEB_CLIENT_CSP = rendererCsp();
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy': WEB_CLIENT_CSP,
