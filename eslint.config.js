@@ -1,12 +1,16 @@
 // Lint rules, including the layer rules that say where code may run:
 // src/shared imports nothing from Electron, the DOM or Node; the renderer never imports
-// Electron or Node; the server never imports renderer or main code.
+// Electron or Node; the server never imports renderer or main code. src/shared/desktop holds the
+// names only the desktop app's processes share (the app's origin, IPC channel names): main and the
+// preload import it, the renderer does not, and the preload imports nothing from src/main.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { builtinModules } from 'node:module';
 
-const nodeBuiltins = ['fs', 'path', 'crypto', 'os', 'child_process', 'http', 'https', 'net', 'url', 'util', 'events', 'stream', 'buffer'];
+/** Every Node built-in module by its bare name (`node:`-prefixed imports are caught by a pattern). */
+const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'));
 /** Exact module names (a pattern like 'crypto' would also match a folder of that name). */
 const restrictedPaths = (names, message) => names.map((name) => ({ name, message }));
 
@@ -51,6 +55,7 @@ export default tseslint.config(
         patterns: [
         { group: ['node:*'], message: 'The renderer runs in a browser context: no Node imports.' },
         { group: ['**/main/**', '**/preload/**', '**/server/**'], message: 'The renderer talks to main only through the host bridge.' },
+        { group: ['**/shared/desktop/**'], message: 'Names shared by the desktop app\'s main and preload only: the renderer talks to its host through the bridge.' },
       ] }],
     },
   },
@@ -72,10 +77,19 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main/**/*.ts', 'src/preload/**/*.ts'],
+    files: ['src/main/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['**/renderer/**', '**/server/**', 'react', 'react-dom', 'zustand'], message: 'main and preload share only src/shared.' },
+      ] }],
+    },
+  },
+  {
+    files: ['src/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/renderer/**', '**/server/**', 'react', 'react-dom', 'zustand'], message: 'main and preload share only src/shared.' },
+        { group: ['**/main/**'], message: 'The sandboxed preload bundles what it imports: take shared names from src/shared/desktop, never from src/main.' },
       ] }],
     },
   },

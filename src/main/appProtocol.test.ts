@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_ENTRY_URL } from './appOrigin';
+import { APP_ENTRY_URL } from '../shared/desktop/appOrigin';
 import { createAppProtocolHandler, resolveAppFile } from './appProtocol';
 import { temporaryFolder } from './testing/fakeSecretStorage';
 

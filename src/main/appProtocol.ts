@@ -4,7 +4,7 @@
 import type { CustomScheme } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
-import { APP_SCHEME, isAppUrl } from './appOrigin';
+import { APP_SCHEME, isAppUrl } from '../shared/desktop/appOrigin';
 import { RENDERER_CONTENT_TYPES } from '../shared/contentTypes';
 
 /** Registered with `protocol.registerSchemesAsPrivileged` before the app is ready. */

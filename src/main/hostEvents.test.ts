@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { HostEventOutbox, type HostEventRecipient } from './hostEvents';
-import { HOST_EVENT_CHANNEL } from './ipcChannels';
+import { HOST_EVENT_CHANNEL } from '../shared/desktop/ipcChannels';
 
 function fakeWindow(loading: boolean) {
   const finishLoadListeners: (() => void)[] = [];

@@ -2,7 +2,7 @@
 // — a link that launched the app, say, or one sent while the page reloads — waits until the page
 // has (re)loaded.
 import { HostEvent } from '../shared/bridge';
-import { HOST_EVENT_CHANNEL } from './ipcChannels';
+import { HOST_EVENT_CHANNEL } from '../shared/desktop/ipcChannels';
 
 /** The app window's web contents, as far as sending it events goes. */
 export interface HostEventRecipient {

@@ -6,7 +6,7 @@ import { app, BrowserWindow, dialog, globalShortcut, ipcMain, Menu, MessageChann
 import { join, resolve } from 'node:path';
 import { DEFAULT_SERVER_URL } from '../shared/bridge';
 import { CallSecurity } from '../shared/e2ee/callSecurity';
-import { APP_SCHEME } from './appOrigin';
+import { APP_SCHEME } from '../shared/desktop/appOrigin';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './appProtocol';
 import { callNeedsMedia, createBridgeHandlers } from './bridgeHandlers';
 import { openCallHistory, openContactBook } from './contactStores';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bridgeContract } from '../shared/bridge';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import { BRIDGE_CHANNELS, isAppMainFrame, registerBridgeHandlers, type BridgeHandlers, type InvokeRegistry } from './ipc';
-import { ipcChannel } from './ipcChannels';
+import { ipcChannel } from '../shared/desktop/ipcChannels';
 
 const PUBLIC_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 const NONCE = 'ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8';

@@ -6,8 +6,8 @@
 import type { WebFrameMain } from 'electron';
 import type { ZodError } from 'zod';
 import { bridgeContract, type BridgeArgs, type BridgeChannel, type BridgeResult } from '../shared/bridge';
-import { isAppUrl } from './appOrigin';
-import { ipcChannel } from './ipcChannels';
+import { isAppUrl } from '../shared/desktop/appOrigin';
+import { ipcChannel } from '../shared/desktop/ipcChannels';
 
 export const BRIDGE_CHANNELS = Object.keys(bridgeContract) as BridgeChannel[];
 

@@ -1,7 +1,7 @@
 // The security decisions of the desktop app, as pure functions, and the small glue that installs
 // them on Electron's session and web contents. Everything not named here is denied.
 import type { Session, WebContents } from 'electron';
-import { isAppUrl } from './appOrigin';
+import { isAppUrl } from '../shared/desktop/appOrigin';
 import { rendererCsp } from '../shared/csp';
 
 /** The origin of a ws:// or wss:// server URL, as a CSP source and for request checks. */

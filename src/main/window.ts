@@ -2,7 +2,7 @@
 // from app://, its placement restored and saved. Electron's classes are passed in, so this module
 // never loads Electron by itself.
 import type { BrowserWindow, BrowserWindowConstructorOptions, Screen } from 'electron';
-import { APP_ENTRY_URL } from './appOrigin';
+import { APP_ENTRY_URL } from '../shared/desktop/appOrigin';
 import { MIN_WINDOW_SIZE, placeWindow, readWindowState, saveWindowState, type WindowPlacement } from './windowState';
 
 export interface WindowOptionsInput {

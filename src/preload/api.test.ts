@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bridgeContract, KEY_PORT_MESSAGE, type HostEvent } from '../shared/bridge';
 import { DEFAULT_SETTINGS } from '../shared/settings';
-import { HOST_EVENT_CHANNEL } from '../main/ipcChannels';
+import { HOST_EVENT_CHANNEL } from '../shared/desktop/ipcChannels';
 import { createSoftphoneApi, forwardKeyPorts, type PreloadIpc } from './api';
 
 const CALL_ID = 'AAECAwQFBgcICQoLDA0ODw';

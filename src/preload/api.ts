@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { bridgeContract, HostEvent, KEY_PORT_MESSAGE, type BridgeChannel, type HostCalls, type PreloadApi } from '../shared/bridge';
 import { CallId } from '../shared/protocol';
-import { APP_ORIGIN } from '../main/appOrigin';
-import { HOST_EVENT_CHANNEL, ipcChannel } from '../main/ipcChannels';
+import { APP_ORIGIN } from '../shared/desktop/appOrigin';
+import { HOST_EVENT_CHANNEL, ipcChannel } from '../shared/desktop/ipcChannels';
 
 /** The part of Electron's ipcRenderer the preload uses. `P` is the page's MessagePort type. */
 export interface PreloadIpc<P> {

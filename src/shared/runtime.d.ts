@@ -9,3 +9,15 @@ declare class TextDecoder {
 }
 declare function setTimeout(handler: () => void, timeout?: number): number;
 declare function clearTimeout(id: number | undefined): void;
+/** The WHATWG URL parser (only what src/shared reads of it). */
+declare class URL {
+  constructor(url: string, base?: string);
+  readonly protocol: string;
+  readonly host: string;
+  readonly hostname: string;
+  readonly port: string;
+  readonly pathname: string;
+  readonly username: string;
+  readonly password: string;
+  readonly origin: string;
+}

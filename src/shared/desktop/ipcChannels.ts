@@ -1,6 +1,6 @@
 // Names on the wire between main and the preload. No Node or Electron imports: the sandboxed
 // preload bundles this module too.
-import type { BridgeChannel } from '../shared/bridge';
+import type { BridgeChannel } from '../bridge';
 
 /** The IPC channel of a bridge channel. */
 export function ipcChannel(channel: BridgeChannel): `softphone:${BridgeChannel}` {
