@@ -15,7 +15,7 @@ const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'));
 const restrictedPaths = (names, message) => names.map((name) => ({ name, message }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'coverage/**', 'test-results/**'] },
+  { ignores: ['dist/**', '.tsbuild/**', 'release/**', 'node_modules/**', 'coverage/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
