@@ -247,6 +247,10 @@ export class CallController {
           this.applyStep(call, await this.host.calls['e2ee.receive']({ callId: call.id, message: message_ }));
         });
         break;
+      default:
+        // Recording and transcription news is the capture controller's; media answers come back
+        // to the request that asked.
+        break;
     }
   }
 

@@ -112,6 +112,9 @@ export class CaptureController {
       case 'call.ended':
         if (this.viewOf(message.callId)) this.update(message.callId, { recording: false, transcribing: false, pending: null });
         break;
+      default:
+        // Every other message is the call's or the session's.
+        break;
     }
   }
 

@@ -27,7 +27,7 @@ function ServerAddress({ saved, change }: { saved: string | null; change: (patch
   };
 
   return (
-    <form onSubmit={submit} aria-label="Server">
+    <form onSubmit={(event) => void submit(event)} aria-label="Server">
       <label htmlFor={inputId}>Server address</label>
       <input
         id={inputId}

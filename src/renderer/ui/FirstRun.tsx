@@ -34,7 +34,7 @@ export function FirstRun() {
       <h2 id="first-run-title">Welcome</h2>
       <p>Choose the handle people will use to call you.</p>
       {notice && <p role="status">{notice}</p>}
-      <form onSubmit={submit}>
+      <form onSubmit={(event) => void submit(event)}>
         <label htmlFor="handle">Handle</label>
         <input
           id="handle"

@@ -42,7 +42,7 @@ function ExportIdentity() {
   };
 
   return (
-    <form onSubmit={submit} aria-label="Export identity">
+    <form onSubmit={(event) => void submit(event)} aria-label="Export identity">
       <p id={hintId} className="hint">
         To use this identity on a new device, export it to a file protected by a passphrase of at least 10 characters, then import the file there.
       </p>
@@ -120,7 +120,7 @@ function ImportIdentity({ current }: { current: IdentityInfo | null }) {
 
   return (
     <>
-      <form onSubmit={check} aria-label="Import identity">
+      <form onSubmit={(event) => void check(event)} aria-label="Import identity">
         <p className="hint">Bring in an identity exported on another device. It replaces this device’s identity once you confirm.</p>
         <label htmlFor={fileId}>Identity file</label>
         <input id={fileId} ref={fileInput} type="file" accept=".json,application/json" disabled={found !== null} />

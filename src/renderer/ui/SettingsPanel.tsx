@@ -109,7 +109,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
           While a call is end-to-end encrypted, it cannot be recorded or transcribed.
         </p>
       </fieldset>
-      <DeviceSettings settings={settings} change={change} />
+      <DeviceSettings settings={settings} change={(patch) => void change(patch)} />
       <fieldset>
         <legend>Notifications</legend>
         <label className="inline">
