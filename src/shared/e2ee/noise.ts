@@ -2,6 +2,16 @@
 // the X25519 handshakes this project can use (XX, and IK which the test vectors also cover), with
 // AES-GCM or ChaCha20-Poly1305 and SHA-256, SHA-512, BLAKE2s or BLAKE2b. Primitives come from
 // @noble; this module only runs the state machine the specification describes.
+//
+// XXhfs is XX with the "hfs" modifier of "KEM-based Hybrid Forward Secrecy for Noise" (revision 1)
+// and ML-KEM-768 (FIPS 203) as its KEM, named "Noise_XXhfs_25519+MLKEM768_<cipher>_<hash>":
+//   -> e, e1
+//   <- e, ee, ekem1, s, es
+//   -> s, se
+// "e1" sends a fresh KEM public key like a static key (EncryptAndHash, in clear in message 1);
+// "ekem1" sends the encapsulation to it the same way, encrypted under the ee key, and both sides
+// then MixKey the KEM shared secret. Every key after message 2 depends on both X25519 and ML-KEM.
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { x25519 } from '@noble/curves/ed25519.js';
@@ -24,6 +34,8 @@ export class NoiseError extends Error {
 }
 
 const DHLEN = 32;
+const KEM_PUBLIC_KEY_LENGTH = 1184;
+const KEM_CIPHERTEXT_LENGTH = 1088;
 const TAGLEN = 16;
 const MAX_MESSAGE_LENGTH = 65535;
 const EMPTY = new Uint8Array(0);
@@ -53,17 +65,20 @@ const HASHES = new Map<string, CHash>([
   ['BLAKE2b', blake2b],
 ]);
 
-type Token = 'e' | 's' | 'ee' | 'es' | 'se' | 'ss';
+type Token = 'e' | 's' | 'ee' | 'es' | 'se' | 'ss' | 'e1' | 'ekem1';
 
 interface HandshakePattern {
   /** Keys known before the handshake: only the responder's static, for IK. */
   readonly responderPreMessage: readonly 's'[];
   readonly messages: readonly (readonly Token[])[];
+  /** True for the hfs patterns, whose DH name section is "25519+MLKEM768". */
+  readonly kem: boolean;
 }
 
 const PATTERNS = new Map<string, HandshakePattern>([
-  ['XX', { responderPreMessage: [], messages: [['e'], ['e', 'ee', 's', 'es'], ['s', 'se']] }],
-  ['IK', { responderPreMessage: ['s'], messages: [['e', 'es', 's', 'ss'], ['e', 'ee', 'se']] }],
+  ['XX', { responderPreMessage: [], messages: [['e'], ['e', 'ee', 's', 'es'], ['s', 'se']], kem: false }],
+  ['XXhfs', { responderPreMessage: [], messages: [['e', 'e1'], ['e', 'ee', 'ekem1', 's', 'es'], ['s', 'se']], kem: true }],
+  ['IK', { responderPreMessage: ['s'], messages: [['e', 'es', 's', 'ss'], ['e', 'ee', 'se']], kem: false }],
 ]);
 
 export interface NoiseProtocol {
@@ -73,16 +88,29 @@ export interface NoiseProtocol {
   readonly hash: CHash;
 }
 
-/** Reads "Noise_<pattern>_25519_<cipher>_<hash>" for the patterns and algorithms above. */
+/**
+ * Reads "Noise_<pattern>_25519_<cipher>_<hash>" for the patterns and algorithms above, with
+ * "25519+MLKEM768" as the DH name section of an hfs pattern.
+ */
 export function noiseProtocol(name: string): NoiseProtocol {
   const parts = name.split('_');
   const pattern = PATTERNS.get(parts[1] ?? '');
   const cipher = CIPHERS.get(parts[3] ?? '');
   const hash = HASHES.get(parts[4] ?? '');
-  if (parts.length !== 5 || parts[0] !== 'Noise' || parts[2] !== '25519' || !pattern || !cipher || !hash) {
+  const dhName = pattern?.kem ? '25519+MLKEM768' : '25519';
+  if (parts.length !== 5 || parts[0] !== 'Noise' || parts[2] !== dhName || !pattern || !cipher || !hash) {
     throw new NoiseError('state', `unsupported Noise protocol ${name}`);
   }
   return { name, pattern, cipher, hash };
+}
+
+/** Encapsulates to the peer's KEM public key; FIPS 203's input check refuses a malformed one. */
+function kemEncapsulate(publicKey: Uint8Array, randomness: Uint8Array | undefined): { cipherText: Uint8Array; sharedSecret: Uint8Array } {
+  try {
+    return ml_kem768.encapsulate(publicKey, randomness);
+  } catch {
+    throw new NoiseError('invalid-key', 'the peer sent an invalid ML-KEM-768 public key');
+  }
 }
 
 function dh(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
@@ -232,6 +260,10 @@ export interface HandshakeOptions {
   remoteStatic?: Uint8Array;
   /** Makes ephemeral X25519 secret keys; random by default (tests pass fixed ones). */
   generateEphemeral?: () => Uint8Array;
+  /** hfs: makes the 64-byte seed (d ‖ z) of the ephemeral ML-KEM key pair; random by default. */
+  generateKemSeed?: () => Uint8Array;
+  /** hfs: makes the 32-byte randomness of the encapsulation; random by default. */
+  generateEncapsulationRandomness?: () => Uint8Array;
 }
 
 interface KeyPair {
@@ -253,10 +285,15 @@ export class HandshakeState {
   private readonly symmetric: SymmetricState;
   private readonly initiator: boolean;
   private readonly generateEphemeral: () => Uint8Array;
+  private readonly generateKemSeed: (() => Uint8Array) | undefined;
+  private readonly generateEncapsulationRandomness: (() => Uint8Array) | undefined;
   private readonly s: KeyPair | null;
   private e: KeyPair | null = null;
   private rs: Uint8Array | null;
   private re: Uint8Array | null = null;
+  /** hfs: this side's ephemeral KEM key pair (initiator), or the peer's KEM public key (responder). */
+  private e1: KeyPair | null = null;
+  private re1: Uint8Array | null = null;
   private index = 0;
   private failed = false;
 
@@ -264,6 +301,8 @@ export class HandshakeState {
     this.protocol = noiseProtocol(options.protocolName);
     this.initiator = options.initiator;
     this.generateEphemeral = options.generateEphemeral ?? (() => x25519.utils.randomSecretKey());
+    this.generateKemSeed = options.generateKemSeed;
+    this.generateEncapsulationRandomness = options.generateEncapsulationRandomness;
     this.s = options.staticSecret ? keyPair(options.staticSecret.slice()) : null;
     this.rs = options.remoteStatic?.slice() ?? null;
     const needsStatic = this.protocol.pattern.messages.some((tokens, i) => tokens.includes('s') && i % 2 === (this.initiator ? 0 : 1));
@@ -307,6 +346,17 @@ export class HandshakeState {
           this.symmetric.mixHash(this.e.publicKey);
         } else if (token === 's') {
           parts.push(this.symmetric.encryptAndHash((this.s as KeyPair).publicKey));
+        } else if (token === 'e1') {
+          const seed = this.generateKemSeed?.();
+          this.e1 = ml_kem768.keygen(seed);
+          seed?.fill(0);
+          parts.push(this.symmetric.encryptAndHash(this.e1.publicKey));
+        } else if (token === 'ekem1') {
+          if (!this.re1) throw new NoiseError('state', 'Noise token ekem1 is missing the peer’s KEM key');
+          const { cipherText, sharedSecret } = kemEncapsulate(this.re1, this.generateEncapsulationRandomness?.());
+          parts.push(this.symmetric.encryptAndHash(cipherText));
+          this.symmetric.mixKey(sharedSecret);
+          sharedSecret.fill(0);
         } else {
           this.mixDh(token);
         }
@@ -339,6 +389,16 @@ export class HandshakeState {
         } else if (token === 's') {
           const length = DHLEN + (this.symmetric.cipherState.hasKey() ? TAGLEN : 0);
           this.rs = this.symmetric.decryptAndHash(take(length, 'static key'));
+        } else if (token === 'e1') {
+          const length = KEM_PUBLIC_KEY_LENGTH + (this.symmetric.cipherState.hasKey() ? TAGLEN : 0);
+          this.re1 = this.symmetric.decryptAndHash(take(length, 'KEM public key'));
+        } else if (token === 'ekem1') {
+          if (!this.e1) throw new NoiseError('state', 'Noise token ekem1 is missing this side’s KEM key');
+          const length = KEM_CIPHERTEXT_LENGTH + (this.symmetric.cipherState.hasKey() ? TAGLEN : 0);
+          const cipherText = this.symmetric.decryptAndHash(take(length, 'KEM ciphertext'));
+          const sharedSecret = ml_kem768.decapsulate(cipherText, this.e1.secretKey);
+          this.symmetric.mixKey(sharedSecret);
+          sharedSecret.fill(0);
         } else {
           this.mixDh(token);
         }
@@ -374,6 +434,7 @@ export class HandshakeState {
   wipe(): void {
     this.s?.secretKey.fill(0);
     this.e?.secretKey.fill(0);
+    this.e1?.secretKey.fill(0);
     this.symmetric.wipe();
   }
 
