@@ -27,8 +27,8 @@ afterEach(async () => {
   rooms = [];
 });
 
-async function startHarness(overrides: Partial<{ ringTimeoutMs: number; reconnectGraceMs: number }> = {}): Promise<Harness> {
-  const accounts = new AccountStore(':memory:');
+async function startHarness(overrides: Partial<{ ringTimeoutMs: number; reconnectGraceMs: number; accounts: AccountStore }> = {}): Promise<Harness> {
+  const accounts = overrides.accounts ?? new AccountStore(':memory:');
   const state = { failNext: false };
   const roomFactory: RoomFactory = {
     async createRoom({ e2ee }) {
@@ -134,6 +134,36 @@ describe('login', () => {
       'not-authenticated',
     ]);
     await expect(client.request({ type: 'ping' })).resolves.toMatchObject({ type: 'pong' });
+  });
+
+  it('answers a deeply nested frame with a short error and keeps serving', async () => {
+    const harness = await startHarness();
+    const socket = new WebSocket(harness.url);
+    const replies: ServerMessage[] = [];
+    const client = new SignalingClient(socket);
+    client.onMessage((m) => replies.push(m));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(`{"v":${'['.repeat(4000)}${']'.repeat(4000)}}`);
+    socket.send(JSON.stringify({ v: 1, type: 'x'.repeat(50_000) }));
+    await expect(client.request({ type: 'ping' })).resolves.toMatchObject({ type: 'pong' });
+    const errors = replies.filter((m) => m.type === 'error');
+    expect(errors.map((m) => m.type === 'error' && m.code)).toEqual(['unsupported-version', 'bad-message']);
+    for (const error of errors) expect(error.type === 'error' && error.message.length).toBeLessThan(200);
+  });
+
+  it('closes only the connection whose request failed unexpectedly, and the server goes on', async () => {
+    class FailingAccounts extends AccountStore {
+      override byHandle(handle: string) {
+        if (handle === 'boom') throw new TypeError('the database connection is not open');
+        return super.byHandle(handle);
+      }
+    }
+    const harness = await startHarness({ accounts: new FailingAccounts(':memory:') });
+    const { alice, bob } = await twoUsers(harness);
+    const closed = new Promise<number>((resolve) => alice.client.onClose(resolve));
+    await expect(alice.client.request({ type: 'lookup', handle: 'boom' })).rejects.toMatchObject({ code: 'internal' });
+    expect(await closed).toBe(1011);
+    await expect(bob.client.request({ type: 'lookup', handle: 'alice' })).resolves.toMatchObject({ type: 'lookup.result', publicKey: alice.publicKey });
   });
 });
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Account, AccountStore } from './accounts';
 import { CallError, CallService, type RoomFactory } from './calls';
 import type { Logger } from './log';
@@ -58,6 +58,8 @@ export const CloseCode = {
   replaced: 4001,
   tooManyErrors: 4002,
   shuttingDown: 4003,
+  /** Handling this connection's message failed unexpectedly (the WebSocket standard's code). */
+  internalError: 1011,
 } as const;
 
 /** Token bucket per connection: a burst of 100 messages, then 50 a second. */
@@ -187,8 +189,7 @@ export class SignalingServer {
     }, this.options.loginTimeoutMs ?? 15_000);
     socket.on('pong', () => (connection.alive = true));
     socket.on('message', (data, isBinary) => {
-      if (isBinary) return connection.error('bad-message', 'messages are JSON text');
-      void this.receive(connection, data.toString());
+      this.receive(connection, data, isBinary).catch((error: unknown) => this.failed(connection, error));
     });
     socket.on('close', () => {
       clearTimeout(loginTimer);
@@ -197,17 +198,33 @@ export class SignalingServer {
     socket.on('error', (error) => this.log.debug('socket error', { error: error.message }));
   }
 
-  private async receive(connection: ClientConnection, raw: string): Promise<void> {
+  /**
+   * Parses and answers one message. Everything a message can cause runs inside this one promise:
+   * a request the server refuses is answered with an error; anything else that throws rejects it,
+   * and `failed` closes this connection while the server goes on.
+   */
+  private async receive(connection: ClientConnection, data: RawData, isBinary: boolean): Promise<void> {
+    if (isBinary) return connection.error('bad-message', 'messages are JSON text');
     if (!connection.takeToken()) return connection.error('rate-limited', 'slow down: too many messages');
-    const parsed = parseClientMessage(raw);
+    const parsed = parseClientMessage(Array.isArray(data) ? Buffer.concat(data) : data);
     if (!parsed.ok) return connection.error(parsed.code, parsed.error);
     const message = parsed.message;
     try {
       await this.dispatch(connection, message);
     } catch (error) {
       if (error instanceof CallError) return connection.error(error.code, error.message, message.id);
-      this.log.error('request failed', { type: message.type, error: error instanceof Error ? error.stack : String(error) });
       connection.error('internal', 'the server could not handle this request', message.id);
+      throw error;
+    }
+  }
+
+  /** Handling a message of this connection threw: log it and close the connection (1011). */
+  private failed(connection: ClientConnection, error: unknown): void {
+    this.log.error('a request failed unexpectedly; closing its connection', { error, stack: error instanceof Error ? error.stack : undefined });
+    try {
+      connection.socket.close(CloseCode.internalError, 'internal error');
+    } catch {
+      connection.socket.terminate();
     }
   }
 

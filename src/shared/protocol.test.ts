@@ -77,3 +77,31 @@ describe('fixed-length base64url fields', () => {
     expect(schema.safeParse(42).success).toBe(false);
   });
 });
+
+describe('hostile input', () => {
+  it('answers a deeply nested protocol version with a short error instead of recursing', () => {
+    const nested = `{"v":${'['.repeat(4000)}${']'.repeat(4000)}}`;
+    const result = parseClientMessage(nested);
+    expect(result).toEqual({ ok: false, code: 'unsupported-version', error: 'unsupported protocol version an array (this side speaks 1)' });
+  });
+
+  it('quotes at most a few dozen characters of what the peer sent', () => {
+    const huge = 'x'.repeat(60_000);
+    for (const message of [
+      JSON.stringify({ v: huge, type: 'ping' }),
+      JSON.stringify({ v: 1, type: huge }),
+      JSON.stringify({ v: 1, type: 'lookup', handle: huge }),
+      JSON.stringify({ v: 1, type: 'presence.watch', handles: [huge, huge] }),
+    ]) {
+      const result = parseClientMessage(message);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.length).toBeLessThanOrEqual(160);
+    }
+  });
+
+  it('keeps prototype keys as plain data', () => {
+    const result = parseClientMessage('{"v":1,"type":"ping","__proto__":{"type":"login"},"constructor":{"prototype":{"polluted":true}}}');
+    expect(result).toEqual({ ok: true, message: { v: 1, type: 'ping' } });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

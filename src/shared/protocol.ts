@@ -321,15 +321,38 @@ function parseWith<T>(schema: z.ZodType<T>, raw: string | ArrayBuffer | Uint8Arr
     return {
       ok: false,
       code: 'unsupported-version',
-      error: `unsupported protocol version ${String(json.v)} (this side speaks ${PROTOCOL_VERSION})`,
+      error: `unsupported protocol version ${quoteValue(json.v)} (this side speaks ${PROTOCOL_VERSION})`,
     };
   }
   const result = schema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
-    return { ok: false, code: 'bad-message', error: issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'invalid message' };
+    const error = issue ? `${issue.path.slice(0, 8).map((key) => quoteKey(key)).join('.') || 'message'}: ${issue.message}` : 'invalid message';
+    return { ok: false, code: 'bad-message', error: error.slice(0, MAX_ERROR_QUOTE * 4) };
   }
   return { ok: true, message: result.data };
+}
+
+/** The most characters of a peer's own value an error message repeats back. */
+export const MAX_ERROR_QUOTE = 40;
+
+/**
+ * A short description of a value a peer sent, for an error message: a number or string is quoted
+ * up to MAX_ERROR_QUOTE characters, anything else is named by its type. It never walks into the
+ * value (a deeply nested array must not recurse) or repeats it at length.
+ */
+export function quoteValue(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return clip(String(value));
+  if (typeof value === 'string') return JSON.stringify(clip(value));
+  return Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
+}
+
+function quoteKey(key: PropertyKey): string {
+  return typeof key === 'symbol' ? '?' : clip(String(key));
+}
+
+function clip(text: string): string {
+  return text.length > MAX_ERROR_QUOTE ? `${text.slice(0, MAX_ERROR_QUOTE)}…` : text;
 }
 
 export function parseClientMessage(raw: string | ArrayBuffer | Uint8Array): ParseResult<ClientMessage> {
