@@ -17,6 +17,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const log = createLogger({ level: config.logLevel });
+  // Only a record for the log: an error no entry point handled still ends the process (and
+  // scripts/start.sh starts it again), so such a bug is never hidden.
+  process.on('uncaughtExceptionMonitor', (error, origin) => log.error('the server is stopping on an unhandled error', { error, origin, stack: error.stack }));
   const running = await startServer(config, log);
   log.info('softphone server listening', { url: running.url });
   process.stdout.write(`Softphone web client: ${running.url}\n`);

@@ -2,6 +2,7 @@
 // HTTP port (WebSocket at /ws).
 import http from 'node:http';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { AccountStore } from './accounts';
 import type { ServerConfig } from './config';
 import type { Logger } from './log';
@@ -45,15 +46,27 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     webRoot: config.webRoot,
     health: () => ({ ok: true, janus: media.connected, connections: signaling.connectionCount, calls: signaling.callService.liveCalls }),
   });
+  // Each entry point answers its own failure: one bad request never reaches the process.
   const server = http.createServer((request, response) => {
-    if (!capture.downloads.handle(request, response)) web(request, response);
-  });
-  server.on('upgrade', (request, socket, head) => {
-    if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/ws') {
-      socket.destroy();
-      return;
+    try {
+      if (!capture.downloads.handle(request, response)) web(request, response);
+    } catch (error) {
+      log.error('an HTTP request failed unexpectedly', { error });
+      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end('internal error');
     }
-    signaling.handleUpgrade(request, socket, head);
+  });
+  server.on('upgrade', (request, socket: Duplex, head: Buffer) => {
+    try {
+      if ((request.url ?? '/').split('?', 1)[0] !== '/ws') {
+        socket.destroy();
+        return;
+      }
+      signaling.handleUpgrade(request, socket, head);
+    } catch (error) {
+      log.error('a WebSocket upgrade failed unexpectedly', { error });
+      socket.destroy();
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

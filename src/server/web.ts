@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { pipeline } from 'node:stream';
 import { RENDERER_CONTENT_TYPES } from '../shared/contentTypes';
 import { rendererCsp } from '../shared/csp';
 
@@ -59,7 +60,8 @@ export function createWebHandler(opts: { webRoot: string; health: () => object }
         ...SECURITY_HEADERS,
       });
       if (request.method === 'HEAD') return void response.end();
-      fs.createReadStream(file).pipe(response);
+      // pipeline, not pipe: a read error (the file went away after stat) ends this response only.
+      pipeline(fs.createReadStream(file), response, () => undefined);
     });
   };
 }

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 import type { RecordingStore } from './recordingStore';
 import type { RecordingFile, RecordingId } from '../../shared/protocol';
 
@@ -89,7 +90,8 @@ export class DownloadLinks {
         ...HEADERS,
       });
       if (request.method === 'HEAD') return void response.end();
-      fs.createReadStream(path).pipe(response);
+      // pipeline, not pipe: a read error (the file went away after stat) ends this response only.
+      pipeline(fs.createReadStream(path), response, () => undefined);
     });
     return true;
   }
