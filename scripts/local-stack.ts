@@ -1,42 +1,54 @@
 // The one-machine demo, run by scripts/start.sh inside `testbed.ts local` (which has started Janus
 // on a private test host and put its address in the environment): starts the signaling server on
 // localhost, prints the web client's URL, and opens the desktop app where its binary exists.
-// Ctrl-C stops everything.
+// The server is restarted if it exits on its own. Ctrl-C stops everything.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { findElectronBinary } from './electron-binary';
+import { supervise } from './supervise';
 
 const port = process.env.SOFTPHONE_PORT ?? '8080';
-const children: ChildProcess[] = [];
+const apps: ChildProcess[] = [];
+
+// The server is started again if it ever exits on its own (a crash): up to 5 times in 10 minutes,
+// waiting 1 s, then 2 s, 4 s… in between. Ctrl-C stops it and everything else for good.
+const server = supervise({
+  command: process.execPath,
+  args: ['dist/server/index.js', '--host', '127.0.0.1', '--port', port, '--data-dir', '.data'],
+  spawnOptions: { stdio: ['ignore', 'pipe', 'inherit'] },
+  onStart: (child, restarts) => {
+    if (restarts > 0) console.error(`restarting the server (restart ${restarts})`);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      if (chunk.toString().includes('Softphone web client:')) announce();
+    });
+  },
+  onExit: (code, signal, willRestart) => console.error(`the server stopped unexpectedly (${code ?? signal})${willRestart ? '; starting it again' : ''}`),
+  onGiveUp: (code) => {
+    console.error('the server keeps stopping: giving up (see its log above)');
+    stopAll(code || 1);
+  },
+});
 
 function stopAll(code: number): never {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  server.stop();
+  for (const child of apps) if (child.exitCode === null) child.kill('SIGTERM');
   process.exit(code);
 }
 process.on('SIGINT', () => stopAll(130));
 process.on('SIGTERM', () => stopAll(143));
 
-const server = spawn(process.execPath, ['dist/server/index.js', '--host', '127.0.0.1', '--port', port, '--data-dir', '.data'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-children.push(server);
-server.on('exit', (code) => {
-  console.error(`the server stopped (${code ?? 'signal'})`);
-  stopAll(code ?? 1);
-});
-
 let announced = false;
-server.stdout?.on('data', (chunk: Buffer) => {
-  process.stdout.write(chunk);
-  if (announced || !chunk.toString().includes('Softphone web client:')) return;
+function announce(): void {
+  if (announced) return;
   announced = true;
   const url = `http://localhost:${port}/`;
   console.log(`\nOpen ${url} in Chromium or Chrome — two browser profiles can call each other.`);
   const electron = findElectronBinary();
   if ('path' in electron) {
     console.log('Starting the desktop app…');
-    children.push(spawn(electron.path, ['.'], { stdio: 'inherit' }));
+    apps.push(spawn(electron.path, ['.'], { stdio: 'inherit' }));
   } else {
     console.log(`The desktop app is not started: the Electron binary is missing (${electron.missing}).`);
   }
   console.log('Press Ctrl-C to stop the server and Janus.');
-});
+}
