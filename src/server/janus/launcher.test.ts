@@ -63,7 +63,7 @@ describe('startJanus', () => {
   });
 
   it('gives up when Janus never listens, and stops it', async () => {
-    await expect(start('silent', { readyTimeoutMs: 500 })).rejects.toThrow(/did not listen on port \d+ within 500 ms[\s\S]*Starting fake Janus/);
+    await expect(start('silent', { readyTimeoutMs: 2000 })).rejects.toThrow(/did not listen on port \d+ within 2000 ms[\s\S]*Starting fake Janus/);
   });
 
   it('kills a Janus that ignores SIGTERM after the stop timeout', async () => {
