@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CallController } from './callController';
 import type { ContactsController } from '../contacts/contactsController';
 import type { HostBridge } from '../host/bridge';
-import { installFakeMedia, type FakeStream } from '../media/fakeMedia';
+import { FakePeerConnection, installFakeMedia, type FakeStream } from '../media/fakeMedia';
 import type { ServerConnection } from '../signaling/serverConnection';
 import { getState, setState } from '../store/appStore';
 import type { Sounds } from '../ui/sounds';
@@ -87,6 +87,37 @@ describe('CallController: what is sent matches the buttons', () => {
 
     h.controller.toggleMute();
     expect(enabled(media.captured[0]!)).toEqual({ audio: [true], video: [true] });
+    h.emit({ type: 'call.ended', callId, reason: 'hangup', by: 'bob' });
+  });
+
+  it('sends nothing while either side holds the call: Hold here, or the peer\'s call.hold', async () => {
+    const h = harness();
+    const callId = await dialAndAccept(h, () => undefined);
+    const senders = () => FakePeerConnection.created[0]!.senders.map((sender) => sender.track?.kind ?? 'none');
+    await vi.waitFor(() => expect(senders()).toEqual(['audio', 'video']));
+
+    h.controller.toggleHold();
+    expect(h.sent('call.hold')).toEqual([{ type: 'call.hold', callId, onHold: true }]);
+    await vi.waitFor(() => expect(senders()).toEqual(['none', 'none']));
+    h.controller.toggleHold();
+    await vi.waitFor(() => expect(senders()).toEqual(['audio', 'video']));
+
+    h.emit({ type: 'call.hold', callId, onHold: true, by: 'bob' });
+    expect(getState().call?.peerOnHold).toBe(true);
+    await vi.waitFor(() => expect(senders()).toEqual(['none', 'none']));
+    h.emit({ type: 'call.hold', callId, onHold: false, by: 'bob' });
+    await vi.waitFor(() => expect(senders()).toEqual(['audio', 'video']));
+    h.emit({ type: 'call.ended', callId, reason: 'hangup', by: 'bob' });
+  });
+
+  it('sends nothing from the first packet when the peer held the call before the media started', async () => {
+    const h = harness();
+    let callId = '';
+    await dialAndAccept(h, () => {
+      callId = getState().call!.callId;
+      h.emit({ type: 'call.hold', callId, onHold: true, by: 'bob' });
+    });
+    await vi.waitFor(() => expect(FakePeerConnection.created[0]?.offeredTracks).toEqual([null, null]));
     h.emit({ type: 'call.ended', callId, reason: 'hangup', by: 'bob' });
   });
 

@@ -170,7 +170,7 @@ export class CallController {
     updateCall(call.id, { muted: !view.muted });
   }
 
-  /** Puts the call on hold (nothing sent, nothing played) or resumes it; the peer is told. */
+  /** Puts the call on hold (nothing sent, nothing played) or resumes it; the peer is told and stops sending too. */
   toggleHold(): void {
     const call = this.call;
     const view = getState().call;
@@ -228,6 +228,8 @@ export class CallController {
         this.enqueue(call, () => this.begin(call, message.decision, message.roomE2ee));
         break;
       case 'call.hold':
+        // The peer plays nothing while it holds the call: this side stops sending too.
+        call.media?.setSendState({ peerOnHold: message.onHold });
         updateCall(call.id, { peerOnHold: message.onHold });
         break;
       case 'call.active':
@@ -434,7 +436,7 @@ export class CallController {
     // Mute, hold or camera-off chosen before the media existed (while dialing or ringing) must hold
     // from the first frame: the store is what the buttons show.
     const view = getState().call;
-    if (view?.callId === call.id) media.setSendState({ muted: view.muted, onHold: view.onHold, cameraOff: view.cameraOff });
+    if (view?.callId === call.id) media.setSendState({ muted: view.muted, onHold: view.onHold, peerOnHold: view.peerOnHold, cameraOff: view.cameraOff });
     call.media = media;
     return media;
   }

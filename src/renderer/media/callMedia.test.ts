@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CallMedia, type CallMediaOptions } from './callMedia';
-import { installFakeMedia } from './fakeMedia';
+import { FakePeerConnection, installFakeMedia, type FakeStream, type FakeTrack } from './fakeMedia';
 
 function options(video: boolean): CallMediaOptions {
   return {
@@ -52,6 +52,82 @@ describe('CallMedia send state', () => {
     installFakeMedia();
     const media = new CallMedia(options(true));
     expect(enabled(await media.capture())).toEqual({ audio: [true], video: [true] });
+    media.close();
+  });
+});
+
+/** What each of the publisher's senders sends now, by kind ('none' while it sends nothing). */
+function sending(stream: FakeStream): string[] {
+  const publisher = FakePeerConnection.created[0]!;
+  const name = (track: FakeTrack | null) => (track === null ? 'none' : stream.getTracks().includes(track) ? `live ${track.kind}` : `stale ${track.kind}`);
+  return publisher.senders.map((sender) => name(sender.track));
+}
+
+describe('CallMedia on hold', () => {
+  it('takes microphone and camera off the senders while this side holds the call, and puts them back on Resume', async () => {
+    installFakeMedia();
+    const media = new CallMedia(options(true));
+    const stream = (await media.publish()) as unknown as FakeStream;
+    expect(sending(stream)).toEqual(['live audio', 'live video']);
+
+    media.setSendState({ onHold: true });
+    await vi.waitFor(() => expect(sending(stream)).toEqual(['none', 'none']));
+    media.setSendState({ onHold: false });
+    await vi.waitFor(() => expect(sending(stream)).toEqual(['live audio', 'live video']));
+    media.close();
+  });
+
+  it('sends nothing while the peer holds the call, and sends again when it resumes', async () => {
+    installFakeMedia();
+    const media = new CallMedia(options(true));
+    const stream = (await media.publish()) as unknown as FakeStream;
+    media.setSendState({ peerOnHold: true });
+    await vi.waitFor(() => expect(sending(stream)).toEqual(['none', 'none']));
+    // Both held: one side resuming is not enough.
+    media.setSendState({ onHold: true });
+    media.setSendState({ peerOnHold: false });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sending(stream)).toEqual(['none', 'none']);
+    media.setSendState({ onHold: false });
+    await vi.waitFor(() => expect(sending(stream)).toEqual(['live audio', 'live video']));
+    media.close();
+  });
+
+  it('offers with no track on the senders when the call was held before its media started', async () => {
+    installFakeMedia();
+    const media = new CallMedia(options(true));
+    media.setSendState({ onHold: true });
+    const stream = (await media.publish()) as unknown as FakeStream;
+    expect(FakePeerConnection.created[0]!.offeredTracks).toEqual([null, null]);
+    expect(sending(stream)).toEqual(['none', 'none']);
+    media.setSendState({ onHold: false });
+    await vi.waitFor(() => expect(sending(stream)).toEqual(['live audio', 'live video']));
+    media.close();
+  });
+
+  it('keeps a microphone switched during hold off the sender until Resume, and then sends the new one', async () => {
+    installFakeMedia();
+    const media = new CallMedia(options(false));
+    const stream = (await media.publish()) as unknown as FakeStream;
+    const first = stream.getAudioTracks()[0]!;
+    media.setSendState({ onHold: true });
+    await media.switchMicrophone('usb');
+    expect(first.stop).toHaveBeenCalled();
+    expect(sending(stream)).toEqual(['none']);
+    media.setSendState({ onHold: false });
+    await vi.waitFor(() => expect(sending(stream)).toEqual(['live audio']));
+    expect(FakePeerConnection.created[0]!.senders[0]!.track).not.toBe(first);
+    media.close();
+  });
+
+  it('moves the sender to a switched microphone outside hold', async () => {
+    installFakeMedia();
+    const media = new CallMedia(options(false));
+    const stream = (await media.publish()) as unknown as FakeStream;
+    const first = stream.getAudioTracks()[0]!;
+    await media.switchMicrophone('usb');
+    expect(sending(stream)).toEqual(['live audio']);
+    expect(FakePeerConnection.created[0]!.senders[0]!.track).not.toBe(first);
     media.close();
   });
 });

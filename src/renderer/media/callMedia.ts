@@ -28,11 +28,21 @@ export interface CallMediaOptions {
   onMicrophoneReplaced(message: string): void;
 }
 
-/** What this side sends: the microphone muted, the whole call on hold, the camera off. */
+/** What this side sends: the microphone muted, the whole call on hold (by either side), the camera off. */
 export interface SendState {
   muted: boolean;
+  /** This side put the call on hold. */
   onHold: boolean;
+  /** The peer put the call on hold: it plays nothing, so this side sends nothing either. */
+  peerOnHold: boolean;
   cameraOff: boolean;
+}
+
+/** One published track's sender, and the track it was last told to send (null: nothing). */
+interface PublishedSender {
+  kind: 'audio' | 'video';
+  sender: RTCRtpSender;
+  sending: MediaStreamTrack | null;
 }
 
 const BASE_CONFIG: RTCConfiguration = { bundlePolicy: 'max-bundle', iceServers: [] };
@@ -45,7 +55,8 @@ export class CallMedia {
   private encryption: FrameEncryption | null = null;
   private readonly remoteStream = new MediaStream();
   private lastBytes = { time: 0, inbound: 0, outbound: 0 };
-  private sendState: SendState = { muted: false, onHold: false, cameraOff: false };
+  private sendState: SendState = { muted: false, onHold: false, peerOnHold: false, cameraOff: false };
+  private senders: PublishedSender[] = [];
   private closed = false;
 
   constructor(private readonly options: CallMediaOptions) {}
@@ -91,7 +102,10 @@ export class CallMedia {
     for (const track of localStream.getTracks()) {
       const transceiver = pc.addTransceiver(track, { direction: 'sendonly', streams: [localStream] });
       encryption?.attachSender(transceiver.sender);
+      this.senders.push({ kind: track.kind === 'video' ? 'video' : 'audio', sender: transceiver.sender, sending: track });
     }
+    // A call held before its media existed sends nothing from the first packet.
+    await this.applySendState();
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     const answer = await signals.publish({ type: 'offer', sdp: offer.sdp ?? '' });
@@ -118,32 +132,34 @@ export class CallMedia {
     signals.subscribeAnswer({ type: 'answer', sdp: answer.sdp ?? '' });
   }
 
-  /** Mute, hold and camera-off all come down to which tracks send: applied together here. */
+  /**
+   * Mute, hold and camera-off all come down to what the senders send: applied together here. Mute
+   * and camera-off disable the track (silence and black frames still go out); hold on either side
+   * takes the tracks off the senders, so no microphone or camera bytes leave at all until Resume.
+   */
   setSendState(state: Partial<SendState>): void {
     this.sendState = { ...this.sendState, ...state };
-    const { muted, onHold, cameraOff } = this.sendState;
-    for (const track of this.localStream?.getAudioTracks() ?? []) track.enabled = !muted && !onHold;
-    for (const track of this.localStream?.getVideoTracks() ?? []) track.enabled = !cameraOff && !onHold;
+    void this.applySendState();
   }
 
   /** Switches the microphone during the call (no renegotiation: the sender keeps its transform). */
   async switchMicrophone(deviceId: string | null): Promise<void> {
     const stream = await navigator.mediaDevices.getUserMedia({ audio: microphoneConstraints(deviceId, this.options.audioProcessing) });
     const track = stream.getAudioTracks()[0];
-    const sender = this.publisher?.getSenders().find((candidate) => candidate.track?.kind === 'audio' || candidate.track === null);
-    if (!track || !sender || !this.localStream || this.closed) {
+    if (!track || !this.localStream || this.closed) {
       for (const unused of stream.getTracks()) unused.stop();
       return;
     }
-    await sender.replaceTrack(track);
-    for (const old of this.localStream.getAudioTracks()) {
-      this.localStream.removeTrack(old);
-      old.onended = null;
-      old.stop();
-    }
+    const old = this.localStream.getAudioTracks();
     this.localStream.addTrack(track);
+    for (const replaced of old) this.localStream.removeTrack(replaced);
     this.watchMicrophone(track);
-    this.setSendState({});
+    // The sender moves to the new microphone (unless the call is on hold) before the old one stops.
+    await this.applySendState();
+    for (const replaced of old) {
+      replaced.onended = null;
+      replaced.stop();
+    }
   }
 
   /** Quality and flow figures from WebRTC stats. */
@@ -194,8 +210,33 @@ export class CallMedia {
     this.subscriber?.close();
     this.publisher = null;
     this.subscriber = null;
+    this.senders = [];
     this.stopLocal();
     for (const track of this.remoteStream.getTracks()) track.stop();
+  }
+
+  /**
+   * Enables the tracks and puts on each sender the track it should send now: none while the call is
+   * on hold, else the current microphone or camera. `replaceTrack` needs no renegotiation, and the
+   * browser runs its calls in order.
+   */
+  private async applySendState(): Promise<void> {
+    const { muted, cameraOff, onHold, peerOnHold } = this.sendState;
+    const held = onHold || peerOnHold;
+    for (const track of this.localStream?.getAudioTracks() ?? []) track.enabled = !muted && !held;
+    for (const track of this.localStream?.getVideoTracks() ?? []) track.enabled = !cameraOff && !held;
+    const changes = this.senders.flatMap((published) => {
+      const live = this.localStream?.getTracks().find((track) => track.kind === published.kind) ?? null;
+      const wanted = held ? null : live;
+      if (published.sending === wanted) return [];
+      published.sending = wanted;
+      return [published.sender.replaceTrack(wanted)];
+    });
+    try {
+      await Promise.all(changes);
+    } catch (error) {
+      if (!this.closed) this.options.onFailure(`the ${held ? 'held' : 'resumed'} call's media could not be switched: ${String(error)}`);
+    }
   }
 
   /** When the microphone is unplugged mid-call, carry on with the default one. */

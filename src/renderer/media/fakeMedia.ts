@@ -31,15 +31,33 @@ export class FakeStream {
   }
 }
 
+export class FakeSender {
+  constructor(public track: FakeTrack | null) {}
+  readonly replaceTrack = vi.fn(async (track: FakeTrack | null) => {
+    this.track = track;
+  });
+}
+
 export class FakePeerConnection {
+  /** Every peer connection made since the fakes were installed, oldest first. */
+  static created: FakePeerConnection[] = [];
   connectionState = 'new';
   onicecandidate: unknown = null;
   onconnectionstatechange: unknown = null;
   ontrack: unknown = null;
+  readonly senders: FakeSender[] = [];
+  /** What each sender was sending when the offer was made. */
+  offeredTracks: (FakeTrack | null)[] | null = null;
+  constructor() {
+    FakePeerConnection.created.push(this);
+  }
   addTransceiver(track: FakeTrack) {
-    return { sender: { track } };
+    const sender = new FakeSender(track);
+    this.senders.push(sender);
+    return { sender };
   }
   async createOffer() {
+    this.offeredTracks = this.senders.map((sender) => sender.track);
     return { type: 'offer', sdp: '' };
   }
   async createAnswer() {
@@ -51,7 +69,7 @@ export class FakePeerConnection {
     return [];
   }
   getSenders() {
-    return [];
+    return [...this.senders];
   }
   async getStats() {
     return new Map();
@@ -73,6 +91,7 @@ export function installFakeMedia(): { captured: FakeStream[]; getUserMedia: Retu
     captured.push(stream);
     return stream;
   });
+  FakePeerConnection.created = [];
   vi.stubGlobal('MediaStream', FakeStream);
   vi.stubGlobal('RTCPeerConnection', FakePeerConnection);
   vi.stubGlobal('navigator', { mediaDevices: { getUserMedia } });
