@@ -15,8 +15,8 @@ export class Presence {
   private readonly dnd = new Set<string>();
   /** handle → the users watching it */
   private readonly watchers = new Map<string, Set<string>>();
-  /** watcher → the handles it watches */
-  private readonly watching = new Map<string, Set<string>>();
+  /** watcher → the handles it watches, each with the status it was last sent */
+  private readonly watching = new Map<string, Map<string, PresenceStatus>>();
   private readonly lastSent = new Map<string, PresenceStatus>();
 
   constructor(
@@ -40,27 +40,36 @@ export class Presence {
     this.changed(handle);
   }
 
-  /** Replaces what `watcher` watches and sends the current status of each handle. */
+  /**
+   * Replaces what `watcher` watches and sends the status of each handle it has not been sent yet
+   * (newly watched, or changed since): watching the same list again sends nothing.
+   */
   watch(watcher: string, handles: readonly string[]): void {
-    this.unwatchAll(watcher);
-    const set = new Set(handles.slice(0, MAX_WATCHED));
-    this.watching.set(watcher, set);
-    for (const handle of set) {
+    const before = this.watching.get(watcher) ?? new Map<string, PresenceStatus>();
+    const wanted = new Set(handles.slice(0, MAX_WATCHED));
+    for (const handle of before.keys()) if (!wanted.has(handle)) this.unwatch(watcher, handle);
+    const sent = new Map<string, PresenceStatus>();
+    this.watching.set(watcher, sent);
+    for (const handle of wanted) {
       let list = this.watchers.get(handle);
       if (!list) this.watchers.set(handle, (list = new Set()));
       list.add(watcher);
-      this.notify(watcher, handle, this.statusOf(handle));
+      const status = this.statusOf(handle);
+      sent.set(handle, status);
+      if (before.get(handle) !== status) this.notify(watcher, handle, status);
     }
   }
 
   /** Forgets a user's subscriptions (when its connection ends). */
   unwatchAll(watcher: string): void {
-    for (const handle of this.watching.get(watcher) ?? []) {
-      const list = this.watchers.get(handle);
-      list?.delete(watcher);
-      if (list?.size === 0) this.watchers.delete(handle);
-    }
+    for (const handle of this.watching.get(watcher)?.keys() ?? []) this.unwatch(watcher, handle);
     this.watching.delete(watcher);
+  }
+
+  private unwatch(watcher: string, handle: string): void {
+    const list = this.watchers.get(handle);
+    list?.delete(watcher);
+    if (list?.size === 0) this.watchers.delete(handle);
   }
 
   /** Recomputes `handle`'s status and tells its watchers if it moved. */
@@ -69,6 +78,11 @@ export class Presence {
     if ((this.lastSent.get(handle) ?? 'offline') === status) return;
     if (status === 'offline') this.lastSent.delete(handle);
     else this.lastSent.set(handle, status);
-    for (const watcher of this.watchers.get(handle) ?? []) this.notify(watcher, handle, status);
+    for (const watcher of this.watchers.get(handle) ?? []) {
+      const sent = this.watching.get(watcher);
+      if (sent?.get(handle) === status) continue;
+      sent?.set(handle, status);
+      this.notify(watcher, handle, status);
+    }
   }
 }
