@@ -7,10 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AccountStore } from './accounts';
 import type { RoomFactory } from './calls';
-import { SignalingServer } from './signaling';
-import { FakeRoom, silentLog, TestUser } from './testing/signalingFakes';
+import { CloseCode, SignalingServer } from './signaling';
+import { FakeRoom, rawLogin, silentLog, TestUser } from './testing/signalingFakes';
 import { toBase64Url } from '../shared/encoding';
-import { loginChallengeBytes, type ServerMessage } from '../shared/protocol';
+import { PROTOCOL_VERSION, loginChallengeBytes, type ServerMessage } from '../shared/protocol';
 import { SignalingClient, SignalingError } from '../shared/signalingClient';
 
 interface Harness {
@@ -337,5 +337,31 @@ describe('presence', () => {
     expect(await alice.next('presence')).toMatchObject({ handle: 'bob', status: 'dnd' });
     bob.client.close();
     expect(await alice.next('presence')).toMatchObject({ handle: 'bob', status: 'offline' });
+  });
+
+  it('closes a connection that stops reading once its unsent data passes the bound, and sends a repeated watch list nothing', async () => {
+    const harness = await startHarness();
+    const { alice } = await twoUsers(harness);
+    const listA = Array.from({ length: 500 }, (_, i) => `watched-a${i}`);
+    const listB = Array.from({ length: 500 }, (_, i) => `watched-b${i}`);
+    await alice.client.request({ type: 'presence.watch', handles: listA });
+    const before = alice.received('presence').length;
+    await alice.client.request({ type: 'presence.watch', handles: listA });
+    expect(alice.received('presence').length).toBe(before);
+
+    // A second connection as alice (it replaces the first) that parses nothing and stops reading.
+    const socket = await rawLogin(harness.url, alice);
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    const tcp = (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    tcp.pause();
+    // Each switch between the lists makes the server send 500 statuses (about 35 KB) that are never
+    // read: 200 switches (7 MB) pass what the kernel's socket buffers take (about 4 MB on loopback)
+    // and the 1 MB bound. The first 100 go at once (the per-connection burst), the rest within its rate.
+    for (let i = 0; i < 200; i++) {
+      socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'presence.watch', handles: i % 2 === 0 ? listB : listA }));
+      if (i >= 100 && i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 220));
+    }
+    tcp.resume();
+    expect(await closed).toBe(CloseCode.tooSlow);
   });
 });

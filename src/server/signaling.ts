@@ -60,6 +60,8 @@ export const CloseCode = {
   shuttingDown: 4003,
   /** Handling this connection's message failed unexpectedly (the WebSocket standard's code). */
   internalError: 1011,
+  /** The client stopped reading: what the server had for it passed the outbound bound. */
+  tooSlow: 4004,
 } as const;
 
 /** Token bucket per connection: a burst of 100 messages, then 50 a second. */
@@ -67,6 +69,8 @@ const RATE = { burst: 100, perSecond: 50 };
 /** Errors a connection may cause before it is closed. */
 const MAX_ERRORS = 50;
 const MAX_LOGIN_ATTEMPTS = 3;
+/** Bytes the server holds unsent for one connection before it closes it as too slow. */
+export const MAX_OUTBOUND_BYTES = 1024 * 1024;
 
 class ClientConnection {
   account: Account | null = null;
@@ -83,7 +87,13 @@ class ClientConnection {
 
   send(message: ServerMessageBody): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    this.socket.send(JSON.stringify({ v: PROTOCOL_VERSION, ...message }));
+    const text = JSON.stringify({ v: PROTOCOL_VERSION, ...message });
+    if (this.socket.bufferedAmount + text.length > MAX_OUTBOUND_BYTES) {
+      // A client that does not read would otherwise make the server hold everything for it.
+      this.socket.close(CloseCode.tooSlow, 'not reading: too much unsent data');
+      return;
+    }
+    this.socket.send(text);
   }
 
   error(code: ErrorCode, message: string, re?: number): void {

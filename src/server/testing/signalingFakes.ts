@@ -7,7 +7,7 @@ import type { MediaEvent } from '../janus/gateway';
 import type { Logger } from '../log';
 import type { RecordableRoom } from '../recording/callCapture';
 import { toBase64Url } from '../../shared/encoding';
-import { loginChallengeBytes, type Jsep, type ServerMessage } from '../../shared/protocol';
+import { PROTOCOL_VERSION, loginChallengeBytes, type Jsep, type ServerMessage } from '../../shared/protocol';
 import { SignalingClient } from '../../shared/signalingClient';
 
 export const silentLog: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
@@ -104,4 +104,26 @@ export class TestUser {
   received(type: ServerMessage['type']): ServerMessage[] {
     return this.inbox.filter((message) => message.type === type);
   }
+}
+
+/**
+ * Logs `user` in (already registered) over a plain WebSocket that parses nothing it receives, for
+ * tests that flood or stop reading: resolves with the socket once the session message arrives.
+ */
+export function rawLogin(url: string, user: TestUser): Promise<WebSocket> {
+  const socket = new WebSocket(url);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${user.handle}: no session within 5 s`)), 5000);
+    socket.once('error', reject);
+    socket.on('message', function onMessage(data) {
+      const message = JSON.parse(String(data)) as { type: string; nonce?: string };
+      if (message.type === 'challenge' && message.nonce) {
+        socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'login', publicKey: user.publicKey, signature: user.signLogin(message.nonce) }));
+      } else if (message.type === 'session') {
+        clearTimeout(timer);
+        socket.off('message', onMessage);
+        resolve(socket);
+      }
+    });
+  });
 }
