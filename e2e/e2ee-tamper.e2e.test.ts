@@ -2,6 +2,7 @@
 // turned hostile) tries to downgrade or intercept end-to-end encrypted calls. Every attempt must be
 // caught: the call is not shown as verified, the security codes differ or the handshake fails, and
 // the users are told.
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { keySwappingMitm } from './app/keySwappingMitm';
 import { startTestServer, type TestServer } from './app/server';
@@ -20,6 +21,18 @@ const E2EE_FAILED = /end-to-end encryption could not be established/;
 function corrupt(payload: string): string {
   const bytes = Buffer.from(payload, 'base64url');
   bytes[bytes.length - 1]! ^= 0x01;
+  return bytes.toString('base64url');
+}
+
+/** The first `length` bytes of a base64url payload. */
+function firstBytes(payload: string, length: number): string {
+  return Buffer.from(payload, 'base64url').subarray(0, length).toString('base64url');
+}
+
+/** A first handshake message (X25519 key, then ML-KEM-768 key) with another ML-KEM key in it. */
+function withKemKey(payload: string, kemKey: Uint8Array): string {
+  const bytes = Buffer.from(payload, 'base64url');
+  bytes.set(kemKey, 32);
   return bytes.toString('base64url');
 }
 
@@ -106,6 +119,49 @@ describe('a tampering relay between the clients and the server', () => {
     await dialAndAccept();
     expect(await alice.endReason()).toMatch(E2EE_FAILED);
     expect(await bob.endReason()).toMatch(E2EE_FAILED);
+  });
+
+  it('stripping the post-quantum KEM key from the first handshake message fails the handshake, and both are told why', async () => {
+    relay.setTampering({
+      fromClient(link, message: ClientMessage) {
+        // What a classical (X25519-only) first message would be: the ephemeral key alone.
+        if (message.type === 'e2ee.handshake' && message.seq === 0) return link.toServer({ ...message, payload: firstBytes(message.payload, 32) });
+        link.toServer(message);
+      },
+    });
+    await dialAndAccept();
+    const [aliceReason, bobReason] = await Promise.all([alice.endReason(), bob.endReason()]);
+    expect(bobReason).toMatch(E2EE_FAILED);
+    expect(bobReason).toContain('post-quantum (ML-KEM-768) part was stripped');
+    expect(aliceReason).toMatch(E2EE_FAILED);
+  });
+
+  it('replacing the caller’s post-quantum KEM key with the relay’s own fails the handshake, and both are told', async () => {
+    relay.setTampering({
+      fromClient(link, message: ClientMessage) {
+        if (message.type === 'e2ee.handshake' && message.seq === 0) return link.toServer({ ...message, payload: withKemKey(message.payload, ml_kem768.keygen().publicKey) });
+        link.toServer(message);
+      },
+    });
+    await dialAndAccept();
+    const [aliceReason, bobReason] = await Promise.all([alice.endReason(), bob.endReason()]);
+    expect(aliceReason).toMatch(E2EE_FAILED);
+    expect(aliceReason).toContain('post-quantum key exchange was altered');
+    expect(bobReason).toMatch(E2EE_FAILED);
+  });
+
+  it('rewriting the handshake suite in a signed decision to the classical one fails, and both are told', async () => {
+    relay.setTampering({
+      fromServer(link, message: ServerMessage) {
+        if (message.type === 'call.incoming') return link.toClient({ ...message, decision: { ...message.decision, handshake: 'Noise_XX_25519_AESGCM_SHA256' } });
+        link.toClient(message);
+      },
+    });
+    await dialAndAccept();
+    const [aliceReason, bobReason] = await Promise.all([alice.endReason(), bob.endReason()]);
+    expect(bobReason).toMatch(E2EE_FAILED);
+    expect(bobReason).toContain('could not be verified');
+    expect(aliceReason).toMatch(E2EE_FAILED);
   });
 
   it('swapping the identity keys and running a handshake with each side: the codes differ, nobody is verified, both are warned', async () => {

@@ -4,6 +4,7 @@
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { decisionBytes } from '../../src/shared/e2ee/decision';
+import { CALL_HANDSHAKE_SUITE } from '../../src/shared/e2ee/handshake';
 import { fromBase64Url, toBase64Url } from '../../src/shared/encoding';
 import type { E2eeDecision, ServerMessage } from '../../src/shared/protocol';
 import { loginChallengeBytes } from '../../src/shared/protocol';
@@ -35,8 +36,8 @@ export class SyntheticUser {
 
   /** This side's signed E2EE decision for a call. */
   decision(callId: string, role: 'caller' | 'callee', peer: SyntheticUser, e2ee: boolean): E2eeDecision {
-    const fields = { callId, role, e2ee, signerKey: fromBase64Url(this.publicKey), peerKey: fromBase64Url(peer.publicKey) };
-    return { e2ee, role, signature: toBase64Url(sign(null, decisionBytes(fields), this.privateKey)) };
+    const fields = { callId, role, e2ee, signerKey: fromBase64Url(this.publicKey), peerKey: fromBase64Url(peer.publicKey), handshake: CALL_HANDSHAKE_SUITE };
+    return { e2ee, role, handshake: CALL_HANDSHAKE_SUITE, signature: toBase64Url(sign(null, decisionBytes(fields), this.privateKey)) };
   }
 
   /** Resolves with the first message that `match` accepts. */

@@ -9,7 +9,7 @@ const CALL_ID = 'AAECAwQFBgcICQoLDA0ODw';
 function setup() {
   const security: CallSecurityEngine = {
     signLogin: vi.fn(() => SIGNATURE),
-    prepare: vi.fn(() => Promise.resolve({ decision: { e2ee: true, role: 'caller' as const, signature: SIGNATURE }, peerTrust: 'pinned' as const })),
+    prepare: vi.fn(() => Promise.resolve({ decision: { e2ee: true, role: 'caller' as const, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', signature: SIGNATURE }, peerTrust: 'pinned' as const })),
     begin: vi.fn(() => ({ status: { state: 'handshaking' as const }, send: null })),
     receive: vi.fn(() => ({ status: { state: 'handshaking' as const }, send: null })),
     markVerified: vi.fn(() => Promise.resolve('verified' as const)),
@@ -98,7 +98,7 @@ describe('createBridgeHandlers', () => {
 
   it('delegates the handshake and verification to the engine', async () => {
     const { handlers, security, event } = setup();
-    const decision = { e2ee: true, role: 'callee' as const, signature: SIGNATURE };
+    const decision = { e2ee: true, role: 'callee' as const, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', signature: SIGNATURE };
     await handlers['e2ee.begin']([{ callId: CALL_ID, peerDecision: decision }], event);
     expect(security.begin).toHaveBeenCalledWith({ callId: CALL_ID, peerDecision: decision });
     await handlers['e2ee.receive']([{ callId: CALL_ID, message: { seq: 1, payload: 'AAAA' } }], event);

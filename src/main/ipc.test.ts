@@ -36,7 +36,7 @@ function fakeHandlers(): BridgeHandlers<FakeEvent> {
     'settings.update': vi.fn(([patch]) => ({ ...DEFAULT_SETTINGS, ...patch })),
     'app.status': vi.fn(() => null),
     'devices.preview': vi.fn(() => null),
-    'call.prepare': vi.fn(() => Promise.resolve({ decision: { e2ee: true, role: 'caller' as const, signature: SIGNATURE }, peerTrust: 'new' as const })),
+    'call.prepare': vi.fn(() => Promise.resolve({ decision: { e2ee: true, role: 'caller' as const, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', signature: SIGNATURE }, peerTrust: 'new' as const })),
     'e2ee.begin': vi.fn(() => ({ status: { state: 'handshaking' as const }, send: { seq: 0, payload: 'AAAA' } })),
     'e2ee.receive': vi.fn(() => ({ status: { state: 'handshaking' as const }, send: null })),
     'contacts.markVerified': vi.fn(() => 'verified' as const),

@@ -9,7 +9,9 @@ const json = (value: object) => JSON.stringify({ v: 1, ...value });
 describe('e2ee.handshake', () => {
   const valid = [
     { seq: 0, payload: 'A' },
-    { seq: 7, payload: 'A'.repeat(1400) },
+    { seq: 7, payload: 'A'.repeat(2200) },
+    // The hybrid handshake's longest message: 1,216 bytes (an X25519 and an ML-KEM-768 public key).
+    { seq: 0, payload: 'A'.repeat(Math.ceil((1216 * 4) / 3)) },
     { seq: 3, payload: 'abc-_XYZ019' },
   ];
   const invalid = [
@@ -17,14 +19,14 @@ describe('e2ee.handshake', () => {
     { seq: 8, payload: 'AAAA' },
     { seq: 1.5, payload: 'AAAA' },
     { seq: 0, payload: '' },
-    { seq: 0, payload: 'A'.repeat(1401) },
+    { seq: 0, payload: 'A'.repeat(2201) },
     { seq: 0, payload: 'AAAA=' },
     { seq: 0, payload: 'AA+/' },
     { seq: 0 },
     { payload: 'AAAA' },
   ];
 
-  it('carries a message number 0–7 and 1–1400 characters of unpadded base64url, both ways', () => {
+  it('carries a message number 0–7 and 1–2200 characters of unpadded base64url, both ways', () => {
     for (const message of valid) {
       const body = { type: 'e2ee.handshake', callId: CALL, ...message };
       expect(parseClientMessage(json({ ...body, id: 1 }))).toMatchObject({ ok: true, message: body });

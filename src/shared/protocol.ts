@@ -35,11 +35,12 @@ export const CallId = base64UrlBytes(16, 'a call id');
 export type CallId = z.infer<typeof CallId>;
 /**
  * One end-to-end handshake message, relayed between the endpoints unread: its number in the call
- * and its opaque bytes (base64url, at most 1 KB decoded). The host bridge passes the same shape.
+ * and its opaque bytes (base64url, at most 1.6 KB decoded: the hybrid handshake's longest message,
+ * an X25519 key and an ML-KEM-768 public key, is 1,216 bytes). The host bridge passes the same shape.
  */
 export const HandshakeMessage = z.object({
   seq: z.number().int().min(0).max(7),
-  payload: z.string().regex(/^[A-Za-z0-9_-]{1,1400}$/),
+  payload: z.string().regex(/^[A-Za-z0-9_-]{1,2200}$/),
 });
 export type HandshakeMessage = z.infer<typeof HandshakeMessage>;
 
@@ -53,6 +54,11 @@ export type CallRole = z.infer<typeof CallRole>;
 export const E2eeDecision = z.object({
   e2ee: z.boolean(),
   role: CallRole,
+  /**
+   * The end-to-end handshake suite the signer runs, e.g. "Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256".
+   * Any such name passes here, so that a peer that runs another suite is told so, not dropped.
+   */
+  handshake: z.string().regex(/^[A-Za-z0-9_+]{1,64}$/),
   signature: Signature,
 });
 export type E2eeDecision = z.infer<typeof E2eeDecision>;

@@ -12,7 +12,7 @@ import type { ClientMessageBody, E2eeDecision, ServerMessage } from '../../share
 
 const BOB_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 
-const decision = (role: 'caller' | 'callee'): E2eeDecision => ({ e2ee: false, role, signature: 'x' });
+const decision = (role: 'caller' | 'callee'): E2eeDecision => ({ e2ee: false, role, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', signature: 'x' });
 
 function harness() {
   const messageListeners: ((message: ServerMessage) => void)[] = [];

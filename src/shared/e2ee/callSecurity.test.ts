@@ -6,6 +6,7 @@ import { fromBase64Url, toBase64Url } from '../encoding';
 import { type E2eeDecision, loginChallengeBytes } from '../protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { CallSecurity, type TrustStore } from './callSecurity';
+import { signDecision } from './decision';
 
 class MemoryTrustStore implements TrustStore {
   readonly contacts = new Map<string, { publicKey: string; verified: boolean }>();
@@ -163,6 +164,32 @@ describe('CallSecurity', () => {
     expect(alice.security.activeCall()).toEqual({ callId, e2ee: 'failed' });
     const bobStep = bob.security.begin({ callId, peerDecision: { ...callerDecision, role: 'callee' } });
     expect(bobStep.status).toMatchObject({ state: 'failed', reason: /signed as the callee/ });
+  });
+
+  it('never falls back to a handshake without the KEM: an altered or a classical suite fails', async () => {
+    const alice = device('alice', 1);
+    const bob = device('bob', 2);
+    const callId = newCallId();
+    const { callerDecision, calleeDecision } = await prepare(alice, bob, callId);
+    expect(callerDecision.handshake).toBe('Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256');
+    // A relay rewrites the suite Bob signed: the signature no longer matches.
+    const altered = alice.security.begin({ callId, peerDecision: { ...calleeDecision, handshake: 'Noise_XX_25519_AESGCM_SHA256' } });
+    expect(altered).toEqual({ status: { state: 'failed', reason: expect.stringMatching(/could not be verified .*handshake/) as unknown }, send: null });
+    // Bob really signed the classical suite (an app without the hybrid): refused, not run.
+    const classical = signDecision(new Uint8Array(32).fill(1), {
+      callId,
+      role: 'caller',
+      e2ee: true,
+      signerKey: fromBase64Url(alice.publicKey),
+      peerKey: fromBase64Url(bob.publicKey),
+      handshake: 'Noise_XX_25519_AESGCM_SHA256',
+    });
+    const bobStep = bob.security.begin({ callId, peerDecision: classical });
+    expect(bobStep.send).toBeNull();
+    expect(bobStep.status).toEqual({
+      state: 'failed',
+      reason: "The caller's decision names the handshake Noise_XX_25519_AESGCM_SHA256, but this app runs only Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256.",
+    });
   });
 
   it('fails on a decision replayed from another call', async () => {

@@ -13,7 +13,7 @@ import { fromBase64Url, toBase64Url } from '../encoding';
 import { type CallRole, type E2eeDecision, loginChallengeBytes } from '../protocol';
 import type { Settings } from '../settings';
 import { signDecision, verifyDecision } from './decision';
-import { CallHandshake, HandshakeError, type HandshakeStep } from './handshake';
+import { CALL_HANDSHAKE_SUITE, CallHandshake, HandshakeError, type HandshakeStep } from './handshake';
 
 /** Pinned identity keys per contact: an encrypted file in main, browser storage in the web host. */
 export interface TrustStore {
@@ -140,6 +140,7 @@ export class CallSecurity {
       e2ee: this.getSettings().e2ee,
       signerKey: this.localKey,
       peerKey: peerKeyBytes,
+      handshake: CALL_HANDSHAKE_SUITE,
     });
     call.status = { state: 'prepared' };
     return { decision: call.localDecision, peerTrust: call.peerTrust };
@@ -173,6 +174,8 @@ export class CallSecurity {
         callerDecision,
         calleeDecision,
         generateEphemeral: random && (() => random(32)),
+        generateKemSeed: random && (() => random(64)),
+        generateEncapsulationRandomness: random && (() => random(32)),
       });
       call.status = { state: 'handshaking' };
       const first = call.handshake.start();

@@ -10,14 +10,15 @@ const callerKey = ed25519.getPublicKey(callerSeed);
 const calleeKey = ed25519.getPublicKey(calleeSeed);
 const callId = 'AAAAAAAAAAAAAAAAAAAAAA';
 
-const fields: DecisionFields = { callId, role: 'caller', e2ee: true, signerKey: callerKey, peerKey: calleeKey };
+const HYBRID = 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256';
+const fields: DecisionFields = { callId, role: 'caller', e2ee: true, signerKey: callerKey, peerKey: calleeKey, handshake: HYBRID };
 const expectation = { callId, expectedRole: 'caller' as const, signerKey: callerKey, peerKey: calleeKey };
 
 describe('E2EE decision', () => {
   it('signs a decision that fits the protocol schema and verifies', () => {
     const decision = signDecision(callerSeed, fields);
     expect(E2eeDecision.parse(decision)).toEqual(decision);
-    expect(decision).toMatchObject({ e2ee: true, role: 'caller' });
+    expect(decision).toMatchObject({ e2ee: true, role: 'caller', handshake: HYBRID });
     expect(verifyDecision(decision, expectation)).toEqual({ ok: true });
     const off = signDecision(callerSeed, { ...fields, e2ee: false });
     expect(verifyDecision(off, expectation)).toEqual({ ok: true });
@@ -26,12 +27,18 @@ describe('E2EE decision', () => {
   it('signs domain-separated, length-prefixed bytes', () => {
     const bytes = new TextDecoder().decode(decisionBytes(fields));
     expect(bytes).toContain('softphone/e2ee-decision/v1');
-    expect(decisionBytes(fields)).toHaveLength(4 + 26 + 4 + 22 + 4 + 6 + 4 + 1 + 4 + 32 + 4 + 32);
+    expect(bytes).toContain(HYBRID);
+    expect(decisionBytes(fields)).toHaveLength(4 + 26 + 4 + 22 + 4 + 6 + 4 + 1 + 4 + 32 + 4 + 32 + 4 + HYBRID.length);
   });
 
   it('refuses a flipped flag', () => {
     const decision = signDecision(callerSeed, fields);
     expect(verifyDecision({ ...decision, e2ee: false }, expectation)).toMatchObject({ ok: false, reason: /does not match/ });
+  });
+
+  it('refuses a handshake suite other than the one signed: no downgrade to the classical handshake', () => {
+    const decision = signDecision(callerSeed, fields);
+    expect(verifyDecision({ ...decision, handshake: 'Noise_XX_25519_AESGCM_SHA256' }, expectation)).toMatchObject({ ok: false, reason: /handshake/ });
   });
 
   it('refuses a swapped role', () => {

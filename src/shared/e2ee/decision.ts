@@ -1,6 +1,7 @@
 // The signed end-to-end encryption decision each side sends with its invite or accept. The
-// signature covers the call, the side's role, its setting and both identity keys, so the server
-// can neither flip the setting nor replay a decision from another call, role or pair of users.
+// signature covers the call, the side's role, its setting, both identity keys and the handshake
+// suite the side runs, so the server can neither flip the setting, nor replay a decision from
+// another call, role or pair of users, nor talk a side into a weaker handshake.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { fromBase64Url, toBase64Url, utf8ToBytes } from '../encoding';
 import type { CallRole, E2eeDecision } from '../protocol';
@@ -17,9 +18,11 @@ export interface DecisionFields {
   signerKey: Uint8Array;
   /** The other side's Ed25519 identity key. */
   peerKey: Uint8Array;
+  /** The end-to-end handshake suite the signer runs (CALL_HANDSHAKE_SUITE in handshake.ts). */
+  handshake: string;
 }
 
-/** The signed bytes: domain, callId, role, e2ee flag, signer's key, peer's key, each length-prefixed. */
+/** The signed bytes: domain, callId, role, e2ee flag, signer's key, peer's key, handshake suite, each length-prefixed. */
 export function decisionBytes(fields: DecisionFields): Uint8Array {
   return encodeFields(DECISION_DOMAIN, [
     utf8ToBytes(fields.callId),
@@ -27,6 +30,7 @@ export function decisionBytes(fields: DecisionFields): Uint8Array {
     Uint8Array.of(fields.e2ee ? 1 : 0),
     fields.signerKey,
     fields.peerKey,
+    utf8ToBytes(fields.handshake),
   ]);
 }
 
@@ -36,7 +40,7 @@ export function decisionBytes(fields: DecisionFields): Uint8Array {
  */
 export function signDecision(identitySeed: Uint8Array, fields: DecisionFields): E2eeDecision {
   const signature = ed25519.sign(decisionBytes(fields), identitySeed);
-  return { e2ee: fields.e2ee, role: fields.role, signature: toBase64Url(signature) };
+  return { e2ee: fields.e2ee, role: fields.role, handshake: fields.handshake, signature: toBase64Url(signature) };
 }
 
 export interface DecisionExpectation {
@@ -66,6 +70,7 @@ export function verifyDecision(decision: E2eeDecision, expected: DecisionExpecta
     e2ee: decision.e2ee,
     signerKey: expected.signerKey,
     peerKey: expected.peerKey,
+    handshake: decision.handshake,
   });
   let valid = false;
   try {
@@ -74,5 +79,5 @@ export function verifyDecision(decision: E2eeDecision, expected: DecisionExpecta
   } catch {
     valid = false;
   }
-  return valid ? { ok: true } : { ok: false, reason: 'the decision signature does not match this call, setting and keys' };
+  return valid ? { ok: true } : { ok: false, reason: 'the decision signature does not match this call, setting, keys and handshake' };
 }

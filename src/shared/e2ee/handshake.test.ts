@@ -1,9 +1,11 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
-import { bytesToHex } from '../encoding';
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import hybridVectors from '../crypto/fixtures/call-handshake-hybrid.json';
+import { bytesToHex, hexToBytes } from '../encoding';
 import type { E2eeDecision } from '../protocol';
 import { signDecision } from './decision';
-import { CALL_NOISE_PROTOCOL, CallHandshake, type CallHandshakeOptions, HandshakeError, type HandshakeResult, callPrologue } from './handshake';
+import { CALL_HANDSHAKE_SUITE, CALL_NOISE_PROTOCOL, CallHandshake, type CallHandshakeOptions, HandshakeError, type HandshakeResult, callPrologue } from './handshake';
 import { HandshakeState } from './noise';
 
 interface Identity {
@@ -21,8 +23,8 @@ const callId = 'CCCCCCCCCCCCCCCCCCCCCC';
 
 function decisions(caller: Identity, callee: Identity, id = callId): { callerDecision: E2eeDecision; calleeDecision: E2eeDecision } {
   return {
-    callerDecision: signDecision(caller.seed, { callId: id, role: 'caller', e2ee: true, signerKey: caller.key, peerKey: callee.key }),
-    calleeDecision: signDecision(callee.seed, { callId: id, role: 'callee', e2ee: true, signerKey: callee.key, peerKey: caller.key }),
+    callerDecision: signDecision(caller.seed, { callId: id, role: 'caller', e2ee: true, signerKey: caller.key, peerKey: callee.key, handshake: CALL_HANDSHAKE_SUITE }),
+    calleeDecision: signDecision(callee.seed, { callId: id, role: 'callee', e2ee: true, signerKey: callee.key, peerKey: caller.key, handshake: CALL_HANDSHAKE_SUITE }),
   };
 }
 
@@ -70,7 +72,7 @@ describe('CallHandshake', () => {
   it('gives both sides the same code and transcript and paired frame keys', () => {
     const { caller, callee } = sides(alice, bob.key, bob, alice.key);
     const result = run(caller, callee);
-    expect(result.lengths).toEqual([32, 96, 64]);
+    expect(result.lengths).toEqual([1216, 1200, 64]);
     expect(result.caller.securityCode).toMatch(/^\d{20}$/);
     expect(result.caller.securityCode).toBe(result.callee.securityCode);
     expect(result.caller.transcriptHash).toEqual(result.callee.transcriptHash);
@@ -87,18 +89,101 @@ describe('CallHandshake', () => {
     expect(first.caller.sendBaseKey).not.toEqual(second.caller.sendBaseKey);
   });
 
-  it('keeps its wire format: same inputs, same code and keys as earlier versions', () => {
-    // Regression values from this implementation (its Noise core is checked against the
-    // cacophony vectors): a change here breaks calls between app versions.
-    const fixed = (fill: number) => () => new Uint8Array(32).fill(fill);
-    const signed = decisions(alice, bob);
-    const caller = new CallHandshake({ callId, role: 'caller', identitySeed: alice.seed, localKey: alice.key, peerKey: bob.key, ...signed, generateEphemeral: fixed(9) });
-    const callee = new CallHandshake({ callId, role: 'callee', identitySeed: bob.seed, localKey: bob.key, peerKey: alice.key, ...signed, generateEphemeral: fixed(10) });
-    const { caller: result } = run(caller, callee);
-    expect(result.securityCode).toBe('22330128055960064892');
-    expect(bytesToHex(result.transcriptHash)).toBe('fd0e3b954aa092d4b8b9f966f05e88fa38d4941dba97bd7f15dfbcfda6d7f648');
-    expect(bytesToHex(result.sendBaseKey)).toBe('62d2e9215177e0ad3a89c669daf73ed8');
-    expect(bytesToHex(result.receiveBaseKey)).toBe('1c012d182d3046b48a10080767d17d85');
+  it('keeps its wire format: the pinned hybrid vectors give the same messages, hash, keys and code', () => {
+    // See the fixture's "about": this implementation's own output, generated once. A change here
+    // breaks calls between app versions.
+    const v = hybridVectors;
+    const fixed = (hex: string) => () => hexToBytes(hex);
+    const callerSeed = hexToBytes(v.inputs.callerIdentitySeed);
+    const calleeSeed = hexToBytes(v.inputs.calleeIdentitySeed);
+    const callerKey = ed25519.getPublicKey(callerSeed);
+    const calleeKey = ed25519.getPublicKey(calleeSeed);
+    const signed = {
+      callerDecision: signDecision(callerSeed, { callId: v.inputs.callId, role: 'caller', e2ee: true, signerKey: callerKey, peerKey: calleeKey, handshake: v.protocol }),
+      calleeDecision: signDecision(calleeSeed, { callId: v.inputs.callId, role: 'callee', e2ee: true, signerKey: calleeKey, peerKey: callerKey, handshake: v.protocol }),
+    };
+    expect(v.protocol).toBe(CALL_NOISE_PROTOCOL);
+    expect(signed).toEqual({ callerDecision: v.callerDecision, calleeDecision: v.calleeDecision });
+    const common = { callId: v.inputs.callId, ...signed };
+    expect(bytesToHex(callPrologue({ ...common, role: 'caller', localKey: callerKey, peerKey: calleeKey }))).toBe(v.prologue);
+    const caller = new CallHandshake({
+      ...common,
+      role: 'caller',
+      identitySeed: callerSeed,
+      localKey: callerKey,
+      peerKey: calleeKey,
+      generateEphemeral: fixed(v.inputs.callerEphemeral),
+      generateKemSeed: fixed(v.inputs.callerKemSeed),
+    });
+    const callee = new CallHandshake({
+      ...common,
+      role: 'callee',
+      identitySeed: calleeSeed,
+      localKey: calleeKey,
+      peerKey: callerKey,
+      generateEphemeral: fixed(v.inputs.calleeEphemeral),
+      generateEncapsulationRandomness: fixed(v.inputs.calleeEncapsulationRandomness),
+    });
+    const first = caller.start() as Uint8Array;
+    expect(bytesToHex(first)).toBe(v.messages[0]);
+    const second = callee.receive(first);
+    expect(bytesToHex(second.reply as Uint8Array)).toBe(v.messages[1]);
+    const third = caller.receive(second.reply as Uint8Array);
+    expect(bytesToHex(third.reply as Uint8Array)).toBe(v.messages[2]);
+    const last = callee.receive(third.reply as Uint8Array);
+    for (const [result, send, receive] of [
+      [third.result, v.callerToCalleeBaseKey, v.calleeToCallerBaseKey],
+      [last.result, v.calleeToCallerBaseKey, v.callerToCalleeBaseKey],
+    ] as const) {
+      expect(result).not.toBeNull();
+      expect(bytesToHex(result?.transcriptHash as Uint8Array)).toBe(v.handshakeHash);
+      expect(result?.securityCode).toBe(v.securityCode);
+      expect(bytesToHex(result?.sendBaseKey as Uint8Array)).toBe(send);
+      expect(bytesToHex(result?.receiveBaseKey as Uint8Array)).toBe(receive);
+    }
+  });
+
+  it('refuses decisions that name another handshake suite, before sending anything', () => {
+    for (const role of ['caller', 'callee'] as const) {
+      const signed = decisions(alice, bob);
+      const key = role === 'caller' ? 'callerDecision' : 'calleeDecision';
+      const classical = { ...signed, [key]: { ...signed[key], handshake: 'Noise_XX_25519_AESGCM_SHA256' } };
+      expect(
+        handshakeError(() => new CallHandshake({ callId, role: 'caller', identitySeed: alice.seed, localKey: alice.key, peerKey: bob.key, ...classical })),
+      ).toBe(`the ${role}'s decision names the handshake Noise_XX_25519_AESGCM_SHA256, but this app runs only ${CALL_HANDSHAKE_SUITE}`);
+    }
+  });
+
+  it('fails on both sides, with a reason, when a relay strips or alters the post-quantum part', () => {
+    // Stripped from message 1: the callee sees a classical-length message.
+    let pair = sides(alice, bob.key, bob, alice.key);
+    const first = pair.caller.start() as Uint8Array;
+    expect(handshakeError(() => pair.callee.receive(first.subarray(0, 32)))).toBe(
+      'handshake message 1 must be 1216 bytes, not 32: its post-quantum (ML-KEM-768) part was stripped',
+    );
+    // Stripped from message 2: the caller sees a classical-length message.
+    pair = sides(alice, bob.key, bob, alice.key);
+    const second = pair.callee.receive(pair.caller.start() as Uint8Array).reply as Uint8Array;
+    const classicalSecond = new Uint8Array(96);
+    classicalSecond.set(second.subarray(0, 32));
+    expect(handshakeError(() => pair.caller.receive(classicalSecond))).toMatch(/message 2 must be 1200 bytes, not 96: its post-quantum .* was stripped/);
+    // The caller's KEM key replaced by the relay's own (it could then read the KEM secret): the
+    // callee's reply no longer authenticates at the caller.
+    pair = sides(alice, bob.key, bob, alice.key);
+    const replaced = (pair.caller.start() as Uint8Array).slice();
+    replaced.set(ml_kem768.keygen().publicKey, 32);
+    const reply = pair.callee.receive(replaced).reply as Uint8Array;
+    expect(handshakeError(() => pair.caller.receive(reply))).toMatch(/message 2 did not authenticate: it or its post-quantum key exchange was altered/);
+    // The KEM ciphertext altered on its way back.
+    pair = sides(alice, bob.key, bob, alice.key);
+    const altered = (pair.callee.receive(pair.caller.start() as Uint8Array).reply as Uint8Array).slice();
+    altered[32 + 700] = (altered[32 + 700] as number) ^ 0x04;
+    expect(handshakeError(() => pair.caller.receive(altered))).toMatch(/message 2 did not authenticate/);
+    // A KEM key that is not a valid ML-KEM-768 key at all.
+    pair = sides(alice, bob.key, bob, alice.key);
+    const malformed = (pair.caller.start() as Uint8Array).slice();
+    malformed.fill(0xff, 32, 32 + 384);
+    expect(handshakeError(() => pair.callee.receive(malformed))).toBe('handshake message 1 carries an invalid ML-KEM-768 public key');
   });
 
   it('shows different codes to both ends when a man in the middle runs two handshakes', () => {
@@ -147,7 +232,7 @@ describe('CallHandshake', () => {
   });
 
   it('fails when the sides saw different decisions', () => {
-    const offDecision = signDecision(bob.seed, { callId, role: 'callee', e2ee: false, signerKey: bob.key, peerKey: alice.key });
+    const offDecision = signDecision(bob.seed, { callId, role: 'callee', e2ee: false, signerKey: bob.key, peerKey: alice.key, handshake: CALL_HANDSHAKE_SUITE });
     const { caller, callee } = sides(alice, bob.key, bob, alice.key, { calleeDecision: offDecision });
     const { reply } = callee.receive(caller.start() as Uint8Array);
     expect(handshakeError(() => caller.receive(reply as Uint8Array))).toMatch(/message 2 did not authenticate/);
@@ -180,7 +265,7 @@ describe('CallHandshake', () => {
   it('fails on a message of the wrong length', () => {
     const { caller, callee } = sides(alice, bob.key, bob, alice.key);
     const first = caller.start() as Uint8Array;
-    expect(handshakeError(() => callee.receive(first.subarray(0, 31)))).toBe('handshake message 1 must be 32 bytes, not 31');
+    expect(handshakeError(() => callee.receive(first.subarray(0, 31)))).toBe('handshake message 1 must be 1216 bytes, not 31');
   });
 
   it('fails on messages out of order', () => {
@@ -191,7 +276,7 @@ describe('CallHandshake', () => {
     again.callee.receive(first);
     // A repeated first message is taken as a malformed third one.
     expect(handshakeError(() => again.callee.receive(first))).toMatch(/message 3 must be 64 bytes/);
-    expect(handshakeError(() => callee.receive(new Uint8Array(96)))).toMatch(/must be 32 bytes/);
+    expect(handshakeError(() => callee.receive(new Uint8Array(96)))).toMatch(/must be 1216 bytes/);
   });
 
   it('refuses another message after completing', () => {
@@ -201,8 +286,10 @@ describe('CallHandshake', () => {
   });
 
   it('fails on a low-order ephemeral key', () => {
-    const { callee } = sides(alice, bob.key, bob, alice.key);
-    expect(handshakeError(() => callee.receive(new Uint8Array(32)))).toMatch(/message 2 carries an invalid public key/);
+    const { caller, callee } = sides(alice, bob.key, bob, alice.key);
+    const first = (caller.start() as Uint8Array).slice();
+    first.fill(0, 0, 32);
+    expect(handshakeError(() => callee.receive(first))).toBe('handshake message 1 carries an invalid X25519 public key');
   });
 
   it('fails when a side names a localKey that is not the public key of its seed', () => {

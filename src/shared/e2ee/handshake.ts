@@ -1,14 +1,18 @@
-// The end-to-end handshake of one call: Noise_XX_25519_AESGCM_SHA256 between caller (initiator)
-// and callee (responder), relayed unread by the server.
+// The end-to-end handshake of one call: Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256 between caller
+// (initiator) and callee (responder), relayed unread by the server. It is Noise XX with an
+// ML-KEM-768 exchange mixed in (see noise.ts): the frame keys and the security code come from a
+// transcript that an attacker must break both X25519 and ML-KEM-768 to recover.
 //
 // - Static keys are the X25519 forms of the Ed25519 identity keys, and the static key the peer
 //   sends must be the X25519 form of the identity key this side expects, so the handshake
 //   authenticates exactly the identities the decisions were signed with.
-// - The prologue binds "softphone/e2ee/v1", the call id, both identity keys (caller's first) and
-//   both signed decisions: two sides that disagree on any of them fail at the second message.
+// - The prologue binds "softphone/e2ee/v2", the call id, both identity keys (caller's first), the
+//   handshake suite each decision names and both signed decisions: two sides that disagree on any
+//   of them fail at the second message. Each decision's signature covers its suite too, so no
+//   relay can talk a side into a handshake without the KEM.
 // - Frame base keys: HKDF-SHA256(ikm = Split() key of that direction, salt = handshake hash,
-//   info = "softphone/e2ee/v1 frame base key caller->callee" or "... callee->caller", 16 bytes).
-// - Payloads are empty, so each message has one valid length (32, 96 and 64 bytes).
+//   info = "softphone/e2ee/v2 frame base key caller->callee" or "... callee->caller", 16 bytes).
+// - Payloads are empty, so each message has one valid length (1216, 1200 and 64 bytes).
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -18,14 +22,21 @@ import { encodeFields } from './fields';
 import { HandshakeState, NoiseError } from './noise';
 import { securityCode } from './securityCode';
 
-export const CALL_NOISE_PROTOCOL = 'Noise_XX_25519_AESGCM_SHA256';
-export const PROLOGUE_DOMAIN = 'softphone/e2ee/v1';
+export const CALL_NOISE_PROTOCOL = 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256';
+/** What each side's signed E2EE decision names as its handshake: the one suite this version runs. */
+export const CALL_HANDSHAKE_SUITE = CALL_NOISE_PROTOCOL;
+export const PROLOGUE_DOMAIN = 'softphone/e2ee/v2';
 /** Base key length for the frame cipher suite AES_128_GCM_SHA256_128. */
 export const FRAME_BASE_KEY_LENGTH = 16;
-const CALLER_TO_CALLEE_LABEL = 'softphone/e2ee/v1 frame base key caller->callee';
-const CALLEE_TO_CALLER_LABEL = 'softphone/e2ee/v1 frame base key callee->caller';
-/** Lengths of XX messages 1–3 with empty payloads. */
-const MESSAGE_LENGTHS = [32, 96, 64] as const;
+const CALLER_TO_CALLEE_LABEL = 'softphone/e2ee/v2 frame base key caller->callee';
+const CALLEE_TO_CALLER_LABEL = 'softphone/e2ee/v2 frame base key callee->caller';
+/**
+ * Lengths of XXhfs messages 1–3 with empty payloads: e ‖ e1 (32 + 1184); e ‖ ekem1 ‖ s ‖ payload
+ * tag (32 + 1088+16 + 32+16 + 16); s ‖ payload tag (32+16 + 16).
+ */
+const MESSAGE_LENGTHS = [1216, 1200, 64] as const;
+/** What a message of each number has lost when it is as short as the classical XX one. */
+const CLASSICAL_LENGTHS = [32, 96, 64] as const;
 
 /** Why the handshake failed, in words fit for a log or a status line (never key material). */
 export class HandshakeError extends Error {
@@ -60,6 +71,10 @@ export interface CallHandshakeOptions {
   calleeDecision: E2eeDecision;
   /** Makes ephemeral X25519 secret keys; random by default. */
   generateEphemeral?: () => Uint8Array;
+  /** Makes the caller's 64-byte ML-KEM-768 key seed; random by default. */
+  generateKemSeed?: () => Uint8Array;
+  /** Makes the callee's 32 bytes of encapsulation randomness; random by default. */
+  generateEncapsulationRandomness?: () => Uint8Array;
 }
 
 export interface HandshakeStep {
@@ -74,6 +89,8 @@ export function callPrologue(options: Pick<CallHandshakeOptions, 'callId' | 'rol
     utf8ToBytes(options.callId),
     callerKey,
     calleeKey,
+    utf8ToBytes(options.callerDecision.handshake),
+    utf8ToBytes(options.calleeDecision.handshake),
     fromBase64Url(options.callerDecision.signature),
     fromBase64Url(options.calleeDecision.signature),
   ]);
@@ -89,6 +106,11 @@ export class CallHandshake {
 
   constructor(options: CallHandshakeOptions) {
     if (options.localKey.length !== 32 || options.peerKey.length !== 32) throw new Error('identity keys are 32 bytes');
+    for (const decision of [options.callerDecision, options.calleeDecision]) {
+      if (decision.handshake !== CALL_HANDSHAKE_SUITE) {
+        throw new HandshakeError(`the ${decision.role}'s decision names the handshake ${decision.handshake}, but this app runs only ${CALL_HANDSHAKE_SUITE}`);
+      }
+    }
     this.role = options.role;
     this.expectedRemoteStatic = ed25519.utils.toMontgomery(options.peerKey);
     const staticSecret = ed25519.utils.toMontgomerySecret(options.identitySeed);
@@ -98,6 +120,8 @@ export class CallHandshake {
       prologue: callPrologue(options),
       staticSecret,
       generateEphemeral: options.generateEphemeral,
+      generateKemSeed: options.generateKemSeed,
+      generateEncapsulationRandomness: options.generateEncapsulationRandomness,
     });
     staticSecret.fill(0);
   }
@@ -119,7 +143,8 @@ export class CallHandshake {
     const number = this.next + 1;
     const expectedLength = MESSAGE_LENGTHS[this.next] as number;
     if (message.length !== expectedLength) {
-      throw this.fail(`handshake message ${number} must be ${expectedLength} bytes, not ${message.length}`);
+      const stripped = message.length === CLASSICAL_LENGTHS[this.next] ? ': its post-quantum (ML-KEM-768) part was stripped' : '';
+      throw this.fail(`handshake message ${number} must be ${expectedLength} bytes, not ${message.length}${stripped}`);
     }
     try {
       this.state.readMessage(message);
@@ -146,7 +171,9 @@ export class CallHandshake {
       this.next++;
       return message;
     } catch (error) {
-      throw this.fail(describeNoiseError(error, this.next + 1));
+      // A bad key in the peer's message shows only when this side uses it to write its reply.
+      const blamed = error instanceof NoiseError && error.kind === 'invalid-key' ? this.next : this.next + 1;
+      throw this.fail(describeNoiseError(error, blamed));
     }
   }
 
@@ -177,9 +204,9 @@ function describeNoiseError(error: unknown, messageNumber: number): string {
   if (!(error instanceof NoiseError)) return `handshake message ${messageNumber} could not be processed`;
   switch (error.kind) {
     case 'decrypt':
-      return `handshake message ${messageNumber} did not authenticate: it was altered, or the two sides disagree on the call, its decisions or their keys`;
+      return `handshake message ${messageNumber} did not authenticate: it or its post-quantum key exchange was altered, or the two sides disagree on the call, its decisions or their keys`;
     case 'invalid-key':
-      return `handshake message ${messageNumber} carries an invalid public key`;
+      return `handshake message ${messageNumber} carries an invalid ${error.message.includes('ML-KEM') ? 'ML-KEM-768' : 'X25519'} public key`;
     case 'length':
       return `handshake message ${messageNumber} has the wrong length`;
     case 'state':
