@@ -1,7 +1,8 @@
 // A minimal WebRTC client page for tests that drive Janus directly: it publishes the fake
 // microphone (and camera), subscribes to what Janus offers, hands out its ICE candidates, reports
 // inbound stats, and can run an XOR "encryption" as an RTCRtpScriptTransform on every frame —
-// enough to show that an end-to-end encrypted stream crosses Janus and decodes at the other end.
+// enough to show that an end-to-end encrypted stream crosses Janus and decodes at the other end —
+// or record the size of every audio frame it receives, as it arrives from Janus.
 // Served from http://127.0.0.1 so getUserMedia has its secure context.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,12 +23,14 @@ type MediaWindow = { media: MediaPageApi };
 interface MediaPageApi {
   publish(options: { video: boolean; xorKey: number | null }): Promise<Jsep>;
   acceptAnswer(sdp: string): Promise<void>;
-  subscribe(options: { sdp: string; xorKey: number | null }): Promise<Jsep>;
+  subscribe(options: { sdp: string; xorKey: number | null; recordAudioFrames: boolean }): Promise<Jsep>;
   /** Candidates gathered since the last call; `null` marks the end of gathering. */
   takeCandidates(leg: PageLeg): (IceCandidate | null)[];
   inboundStats(): Promise<InboundStats>;
   /** Frames each transform handled, by `<encrypt|decrypt>-<audio|video>`. */
   transformedFrames(): Record<string, number>;
+  /** Sizes in bytes of the most recent audio frames received (with `recordAudioFrames`), oldest first. */
+  audioFrameSizes(): number[];
   connectionState(leg: PageLeg): string;
 }
 
@@ -35,6 +38,19 @@ const TRANSFORM_WORKER = `
 onrtctransform = (event) => {
   const { readable, writable, options } = event.transformer;
   let frames = 0;
+  if (options.record) {
+    // Records frame sizes and passes every frame on untouched.
+    const sizes = [];
+    readable.pipeThrough(new TransformStream({
+      transform(frame, controller) {
+        sizes.push(frame.data.byteLength);
+        if (sizes.length > 500) sizes.shift();
+        if (sizes.length % 10 === 0) self.postMessage({ name: options.name, sizes: sizes.slice() });
+        controller.enqueue(frame);
+      },
+    })).pipeTo(writable);
+    return;
+  }
   readable.pipeThrough(new TransformStream({
     transform(frame, controller) {
       const data = new Uint8Array(frame.data);
@@ -52,14 +68,18 @@ const PAGE_SCRIPT = `
 const peers = {};
 const candidates = { publisher: [], subscriber: [] };
 const transformed = {};
+let audioFrameSizes = [];
 let worker;
 
-function transform(name, key) {
+function transform(name, key, record = false) {
   if (!worker) {
     worker = new Worker('/transform-worker.js');
-    worker.onmessage = ({ data }) => { transformed[data.name] = data.frames; };
+    worker.onmessage = ({ data }) => {
+      if (data.sizes) audioFrameSizes = data.sizes;
+      else transformed[data.name] = data.frames;
+    };
   }
-  return new RTCRtpScriptTransform(worker, { name, key });
+  return new RTCRtpScriptTransform(worker, { name, key, record });
 }
 
 function peer(leg) {
@@ -89,7 +109,7 @@ window.media = {
   async acceptAnswer(sdp) {
     await peers.publisher.setRemoteDescription({ type: 'answer', sdp });
   },
-  async subscribe({ sdp, xorKey }) {
+  async subscribe({ sdp, xorKey, recordAudioFrames }) {
     const pc = peer('subscriber');
     pc.ontrack = ({ track, streams }) => {
       if (track.kind !== 'audio') return;
@@ -102,6 +122,10 @@ window.media = {
     // Receivers exist only now, and must get their transform before the answer.
     if (xorKey !== null) {
       for (const { receiver } of pc.getTransceivers()) receiver.transform = transform('decrypt-' + receiver.track.kind, xorKey);
+    } else if (recordAudioFrames) {
+      for (const { receiver } of pc.getTransceivers()) {
+        if (receiver.track.kind === 'audio') receiver.transform = transform('record-audio', 0, true);
+      }
     }
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
@@ -130,6 +154,9 @@ window.media = {
   },
   transformedFrames() {
     return { ...transformed };
+  },
+  audioFrameSizes() {
+    return audioFrameSizes.slice();
   },
   connectionState(leg) {
     return peers[leg] ? peers[leg].connectionState : 'none';
@@ -188,8 +215,12 @@ export class MediaPage {
     return this.page.evaluate((sdp) => (window as unknown as MediaWindow).media.acceptAnswer(sdp), answer.sdp);
   }
 
-  subscribe(offer: Jsep, options: { xorKey?: number } = {}): Promise<Jsep> {
-    return this.page.evaluate((args) => (window as unknown as MediaWindow).media.subscribe(args), { sdp: offer.sdp, xorKey: options.xorKey ?? null });
+  subscribe(offer: Jsep, options: { xorKey?: number; recordAudioFrames?: boolean } = {}): Promise<Jsep> {
+    return this.page.evaluate((args) => (window as unknown as MediaWindow).media.subscribe(args), {
+      sdp: offer.sdp,
+      xorKey: options.xorKey ?? null,
+      recordAudioFrames: options.recordAudioFrames ?? false,
+    });
   }
 
   takeCandidates(leg: PageLeg): Promise<(IceCandidate | null)[]> {
@@ -202,6 +233,10 @@ export class MediaPage {
 
   transformedFrames(): Promise<Record<string, number>> {
     return this.page.evaluate(() => (window as unknown as MediaWindow).media.transformedFrames());
+  }
+
+  audioFrameSizes(): Promise<number[]> {
+    return this.page.evaluate(() => (window as unknown as MediaWindow).media.audioFrameSizes());
   }
 
   connectionState(leg: PageLeg): Promise<string> {

@@ -1,7 +1,9 @@
 // A call's media: one peer connection that publishes this endpoint's microphone (and camera) to
 // the call's Janus room, and one that receives the peer's media from it. With E2EE the frame
-// worker is attached to every sender before the offer and to every receiver before the answer.
+// worker is attached to every sender before the offer and to every receiver before the answer,
+// and the publisher negotiates no audio-level extension and constant-bitrate Opus (e2eeNegotiation).
 import { microphoneConstraints } from './devicePreview';
+import { stopAudioLevelExtension, withConstantBitrateOpus, withoutAudioLevelExtension } from './e2eeNegotiation';
 import type { FrameEncryption } from './frameEncryption';
 import type { IceCandidate, Jsep, MediaLeg } from '../../shared/protocol';
 import type { CallStatsView } from '../store/appStore';
@@ -99,17 +101,21 @@ export class CallMedia {
     const localStream = await this.capture();
     const pc = this.createPeerConnection('publisher');
     this.publisher = pc;
+    let audioLevelsStopped = true;
     for (const track of localStream.getTracks()) {
       const transceiver = pc.addTransceiver(track, { direction: 'sendonly', streams: [localStream] });
       encryption?.attachSender(transceiver.sender);
+      if (encryption && track.kind === 'audio') audioLevelsStopped &&= stopAudioLevelExtension(transceiver);
       this.senders.push({ kind: track.kind === 'video' ? 'video' : 'audio', sender: transceiver.sender, sending: track });
     }
     // A call held before its media existed sends nothing from the first packet.
     await this.applySendState();
     const offer = await pc.createOffer();
+    // With E2EE the media server gets no audio levels and no frame sizes that follow the voice.
+    if (encryption && !audioLevelsStopped) offer.sdp = withoutAudioLevelExtension(offer.sdp ?? '');
     await pc.setLocalDescription(offer);
     const answer = await signals.publish({ type: 'offer', sdp: offer.sdp ?? '' });
-    await pc.setRemoteDescription(answer);
+    await pc.setRemoteDescription(encryption ? { type: answer.type, sdp: withConstantBitrateOpus(answer.sdp) } : answer);
     return localStream;
   }
 
