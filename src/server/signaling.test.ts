@@ -116,6 +116,24 @@ describe('login', () => {
     await expect(forger.connect(harness.url)).rejects.toMatchObject({ code: 'bad-signature' });
   });
 
+  it('refuses small-order and non-canonical keys, whatever they sign', async () => {
+    const harness = await startHarness();
+    const identityPoint = new Uint8Array(32);
+    identityPoint[0] = 1;
+    // A constant signature (R = the identity, S = 0) that lenient verification accepts for any challenge.
+    const forged = new Uint8Array(64);
+    forged.set(identityPoint);
+    const nonCanonical = new Uint8Array(32).fill(0xff);
+    nonCanonical[0] = 0xee;
+    nonCanonical[31] = 0x7f; // y = p + 1, the identity again
+    for (const key of [identityPoint, nonCanonical]) {
+      const intruder = Object.assign(new TestUser('intruder'), { publicKey: toBase64Url(key) });
+      intruder.signLogin = () => toBase64Url(forged);
+      await expect(intruder.connect(harness.url)).rejects.toMatchObject({ code: 'bad-key' });
+      await expect(intruder.connect(harness.url, false)).rejects.toMatchObject({ code: 'bad-key' });
+    }
+  });
+
   it('answers malformed and unauthenticated messages with an error and stays up', async () => {
     const harness = await startHarness();
     const socket = new WebSocket(harness.url);

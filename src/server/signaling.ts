@@ -5,13 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Account, AccountStore } from './accounts';
 import { CallError, CallService, type RoomFactory } from './calls';
 import type { Logger } from './log';
 import { Presence } from './presence';
 import { CAPTURE_REQUEST_TYPES, type CaptureRequest } from './recording/callCapture';
+import { identityKeyProblem, verifyIdentitySignature } from '../shared/crypto/identityKey';
 import { fromBase64Url, toBase64Url } from '../shared/encoding';
 import {
   MAX_MESSAGE_BYTES,
@@ -111,11 +111,11 @@ class ClientConnection {
     return true;
   }
 
-  /** Checks a login or register signature over this connection's challenge. */
+  /** Checks a login or register signature over this connection's challenge, strictly. */
   verifies(publicKey: string, signature: string): boolean {
     this.loginAttempts += 1;
     try {
-      return ed25519.verify(fromBase64Url(signature), loginChallengeBytes(this.nonce), fromBase64Url(publicKey));
+      return verifyIdentitySignature(fromBase64Url(signature), loginChallengeBytes(this.nonce), fromBase64Url(publicKey));
     } catch {
       return false;
     }
@@ -266,6 +266,8 @@ export class SignalingServer {
 
   private login(connection: ClientConnection, message: Extract<ClientMessage, { type: 'login' | 'register' }>): void {
     if (connection.account) return connection.error('not-allowed', 'already logged in', message.id);
+    const keyProblem = identityKeyProblem(fromBase64Url(message.publicKey));
+    if (keyProblem) return connection.error('bad-key', keyProblem, message.id);
     if (!connection.verifies(message.publicKey, message.signature)) {
       connection.error('bad-signature', 'the signature does not match the challenge and key', message.id);
       if (!connection.loginAttemptsLeft) connection.socket.close(CloseCode.tooManyErrors, 'too many login attempts');

@@ -104,6 +104,7 @@ export const ErrorCode = z.enum([
   'unsupported-version',
   'not-authenticated',
   'bad-signature',
+  'bad-key', // the public key is not one an account can have (small order, not canonical)
   'unknown-account',
   'handle-taken',
   'key-registered', // the public key already has an account under another handle

@@ -3,6 +3,7 @@
 // suite the side runs, so the server can neither flip the setting, nor replay a decision from
 // another call, role or pair of users, nor talk a side into a weaker handshake.
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { verifyIdentitySignature } from '../crypto/identityKey';
 import { fromBase64Url, toBase64Url, utf8ToBytes } from '../encoding';
 import type { CallRole, E2eeDecision } from '../protocol';
 import { encodeFields } from './fields';
@@ -72,12 +73,7 @@ export function verifyDecision(decision: E2eeDecision, expected: DecisionExpecta
     peerKey: expected.peerKey,
     handshake: decision.handshake,
   });
-  let valid = false;
-  try {
-    // Strict RFC 8032 checks: no malleable signatures or non-canonical keys.
-    valid = signature.length === 64 && ed25519.verify(signature, message, expected.signerKey, { zip215: false });
-  } catch {
-    valid = false;
-  }
+  // Strict RFC 8032 checks: no malleable signatures, small-order or non-canonical keys.
+  const valid = verifyIdentitySignature(signature, message, expected.signerKey);
   return valid ? { ok: true } : { ok: false, reason: 'the decision signature does not match this call, setting, keys and handshake' };
 }

@@ -314,3 +314,12 @@ describe('CallHandshake', () => {
     expect(message).not.toMatch(/[0-9a-f]{16}|[A-Za-z0-9_-]{22}/);
   });
 });
+
+describe('peer identity keys', () => {
+  it('refuses to start a handshake with a small-order peer key', () => {
+    const smallOrder = new Uint8Array(32);
+    smallOrder[0] = 1; // the identity point
+    const signed = decisions(alice, bob);
+    expect(handshakeError(() => new CallHandshake({ callId, role: 'caller', identitySeed: alice.seed, localKey: alice.key, peerKey: smallOrder, ...signed }))).toMatch(/small order/);
+  });
+});

@@ -16,6 +16,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { identityKeyProblem } from '../crypto/identityKey';
 import { equalBytes, fromBase64Url, utf8ToBytes } from '../encoding';
 import type { CallRole, E2eeDecision } from '../protocol';
 import { encodeFields } from './fields';
@@ -105,7 +106,9 @@ export class CallHandshake {
   private failed = false;
 
   constructor(options: CallHandshakeOptions) {
-    if (options.localKey.length !== 32 || options.peerKey.length !== 32) throw new Error('identity keys are 32 bytes');
+    if (options.localKey.length !== 32) throw new Error('identity keys are 32 bytes');
+    const peerKeyProblem = identityKeyProblem(options.peerKey);
+    if (peerKeyProblem) throw new HandshakeError(`the peer's key is refused: ${peerKeyProblem}`);
     for (const decision of [options.callerDecision, options.calleeDecision]) {
       if (decision.handshake !== CALL_HANDSHAKE_SUITE) {
         throw new HandshakeError(`the ${decision.role}'s decision names the handshake ${decision.handshake}, but this app runs only ${CALL_HANDSHAKE_SUITE}`);
