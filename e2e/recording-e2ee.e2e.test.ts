@@ -64,12 +64,13 @@ describe('recording and transcription in an end-to-end encrypted call', () => {
     // The refused requests never reached the server.
     expect(server.logs()).not.toContain('capture refused');
 
-    // 3. The server: bob's identity, from outside his browser, asks for both directly.
-    const { client, activeCallId } = await rawClientAs(bob, server.url);
+    // 3. The server: bob's identity, from outside his browser, asks for both directly, with capture
+    // statements signed by his key (which his host would not have signed).
+    const { client, activeCallId, captureStatement } = await rawClientAs(bob, server.url);
     try {
       expect(activeCallId).toMatch(/^[A-Za-z0-9_-]{22}$/);
-      for (const type of ['recording.start', 'transcription.start'] as const) {
-        const refusal = (await client.request({ type, callId: activeCallId! }).then(
+      for (const [type, kind] of [['recording.start', 'recording'], ['transcription.start', 'transcription']] as const) {
+        const refusal = (await client.request({ type, callId: activeCallId!, statement: captureStatement(activeCallId!, kind) }).then(
           () => null,
           (error: unknown) => error,
         )) as SignalingError | null;

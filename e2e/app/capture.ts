@@ -10,7 +10,8 @@ import type { Locator } from 'playwright-core';
 import WebSocket from 'ws';
 import { readWav, type PcmAudio } from '../../src/server/recording/speech';
 import { fromBase64Url, toBase64Url } from '../../src/shared/encoding';
-import { loginChallengeBytes, type TranscriptSegment } from '../../src/shared/protocol';
+import { loginChallengeBytes, type CaptureKind, type TranscriptSegment } from '../../src/shared/protocol';
+import { captureStatementBytes } from '../../src/shared/recordingPolicy';
 import { SignalingClient } from '../../src/shared/signalingClient';
 import type { AppUser } from './user';
 
@@ -103,8 +104,13 @@ export async function downloadFromRecordings(user: AppUser, item: Locator, label
  * Logs in to the server as `user` from outside its browser, with the identity key the web client
  * keeps in the page's storage. The server gives a user one connection, so the browser is logged
  * out until its client reconnects (half a second later); `session.activeCallId` names the call.
+ * `captureStatement` signs a capture statement with that key, as the web host would, whatever the
+ * host's recording policy says.
  */
-export async function rawClientAs(user: AppUser, serverUrl: string): Promise<{ client: SignalingClient; activeCallId: string | null }> {
+export async function rawClientAs(
+  user: AppUser,
+  serverUrl: string,
+): Promise<{ client: SignalingClient; activeCallId: string | null; captureStatement: (callId: string, kind: CaptureKind) => string }> {
   const stored = await user.page.evaluate(() => window.localStorage.getItem('softphone/identity'));
   const seed = fromBase64Url((JSON.parse(stored ?? '{}') as { seed?: string }).seed ?? '');
   const client = new SignalingClient(new WebSocket(new URL('/ws', serverUrl).href.replace(/^http/, 'ws')));
@@ -112,7 +118,8 @@ export async function rawClientAs(user: AppUser, serverUrl: string): Promise<{ c
     publicKey: toBase64Url(ed25519.getPublicKey(seed)),
     signLogin: (nonce) => toBase64Url(ed25519.sign(loginChallengeBytes(nonce), seed)),
   });
-  return { client, activeCallId: session.activeCallId };
+  const captureStatement = (callId: string, kind: CaptureKind) => toBase64Url(ed25519.sign(captureStatementBytes({ callId, kind }, ed25519.getPublicKey(seed)), seed));
+  return { client, activeCallId: session.activeCallId, captureStatement };
 }
 
 /** A newly registered account that took part in no call, straight over the WebSocket. */

@@ -1,10 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { authorizeCapture, verifyCaptureStatement } from '../shared/recordingPolicy';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import { callNeedsMedia, createBridgeHandlers, type CallSecurityEngine } from './bridgeHandlers';
 
 const PUBLIC_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 const SIGNATURE = 'A'.repeat(86);
 const CALL_ID = 'AAECAwQFBgcICQoLDA0ODw';
+const IDENTITY_SEED = new Uint8Array(32).fill(7);
 
 function setup() {
   const security: CallSecurityEngine = {
@@ -15,6 +18,7 @@ function setup() {
     markVerified: vi.fn(() => Promise.resolve('verified' as const)),
     end: vi.fn(),
     activeCall: vi.fn(() => null),
+    authorizeCapture: vi.fn((request) => authorizeCapture(request, security.activeCall(), IDENTITY_SEED)),
   };
   const keyPorts = { open: vi.fn(), close: vi.fn() };
   const identity = {
@@ -175,7 +179,9 @@ describe('capture.authorize (the recording policy in main)', () => {
       message: 'Unavailable: this call is end-to-end encrypted',
     });
     vi.mocked(security.activeCall).mockReturnValue({ callId: CALL_ID, e2ee: 'off' });
-    expect(await handlers['capture.authorize']([{ callId: CALL_ID, kind: 'transcription' }], event)).toEqual({ allowed: true });
+    const allowed = await handlers['capture.authorize']([{ callId: CALL_ID, kind: 'transcription' }], event);
+    expect(allowed).toEqual({ allowed: true, statement: expect.stringMatching(/^[A-Za-z0-9_-]{86}$/) });
+    expect(allowed.allowed && verifyCaptureStatement(allowed.statement, { callId: CALL_ID, kind: 'transcription' }, ed25519.getPublicKey(IDENTITY_SEED))).toBe(true);
   });
 });
 

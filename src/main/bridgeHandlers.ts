@@ -4,7 +4,6 @@
 import type { CallHistory } from '../shared/contacts/callHistory';
 import type { ContactBook } from '../shared/contacts/contactBook';
 import type { CallSecurity } from '../shared/e2ee/callSecurity';
-import { decideCapture } from '../shared/recordingPolicy';
 import type { DesktopShell } from './desktopShell';
 import type { IdentityVault } from './identityVault';
 import type { BridgeHandlers } from './ipc';
@@ -13,7 +12,7 @@ import type { MediaAccess } from './mediaAccess';
 import type { SettingsStore } from './settingsStore';
 
 /** The call security engine as main uses it. */
-export type CallSecurityEngine = Pick<CallSecurity, 'signLogin' | 'prepare' | 'begin' | 'receive' | 'markVerified' | 'end' | 'activeCall'>;
+export type CallSecurityEngine = Pick<CallSecurity, 'signLogin' | 'prepare' | 'begin' | 'receive' | 'markVerified' | 'end' | 'activeCall' | 'authorizeCapture'>;
 
 export interface BridgeHandlerDependencies<P> {
   identity: Pick<IdentityVault, 'info' | 'setHandle' | 'exportBackup' | 'checkBackup' | 'importBackup'>;
@@ -63,7 +62,7 @@ export function createBridgeHandlers<P, E extends { sender: KeyPortRecipient<P> 
     'e2ee.begin': ([args]) => security.begin(args),
     'e2ee.receive': ([args]) => security.receive(args),
     'contacts.markVerified': ([{ handle, publicKey }]) => security.markVerified(handle, publicKey),
-    'capture.authorize': ([request]) => decideCapture(request, security.activeCall()),
+    'capture.authorize': ([request]) => security.authorizeCapture(request),
     'contacts.list': () => contacts.list(),
     'contacts.add': ([{ handle, publicKey }]) => contacts.add(handle, publicKey),
     'contacts.remove': async ([{ handle }]) => {

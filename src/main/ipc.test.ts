@@ -40,7 +40,7 @@ function fakeHandlers(): BridgeHandlers<FakeEvent> {
     'e2ee.begin': vi.fn(() => ({ status: { state: 'handshaking' as const }, send: { seq: 0, payload: 'AAAA' } })),
     'e2ee.receive': vi.fn(() => ({ status: { state: 'handshaking' as const }, send: null })),
     'contacts.markVerified': vi.fn(() => 'verified' as const),
-    'capture.authorize': vi.fn(() => ({ allowed: true as const })),
+    'capture.authorize': vi.fn(() => ({ allowed: true as const, statement: SIGNATURE })),
     'contacts.list': vi.fn(() => []),
     'contacts.add': vi.fn(([{ handle, publicKey }]) => ({ handle, publicKey, fingerprint: 'abcd', verified: false, favourite: false, keyChanged: false })),
     'contacts.remove': vi.fn(() => null),

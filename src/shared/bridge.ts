@@ -160,7 +160,8 @@ export const bridgeContract = {
   /**
    * The host's recording policy (shared/recordingPolicy.ts): may this device ask the server to
    * record or transcribe the call? Refused while the call is, or may become, end-to-end encrypted.
-   * The renderer asks before every `recording.start` / `transcription.start` it sends.
+   * The renderer asks before every `recording.start` / `transcription.start` it sends; an allowed
+   * decision carries the signed statement the server requires with that request.
    */
   'capture.authorize': { args: z.tuple([CaptureRequest]), result: CaptureDecision },
   /** The saved contacts, favourites first. */

@@ -18,9 +18,16 @@ const summary: RecordingSummary = {
 };
 
 describe('recording and transcription requests', () => {
-  it.each(['recording.start', 'recording.stop', 'transcription.start', 'transcription.stop'])('accepts %s for a call id', (type) => {
+  it.each(['recording.stop', 'transcription.stop'])('accepts %s for a call id', (type) => {
     expect(parseClientMessage(json({ type, id: 3, callId: CALL }))).toMatchObject({ ok: true, message: { type, callId: CALL } });
     expect(parseClientMessage(json({ type, callId: 'nope' }))).toMatchObject({ ok: false, code: 'bad-message' });
+  });
+
+  it.each(['recording.start', 'transcription.start'])('accepts %s for a call id with a capture statement, and refuses it without one', (type) => {
+    const statement = 'A'.repeat(86);
+    expect(parseClientMessage(json({ type, id: 3, callId: CALL, statement }))).toMatchObject({ ok: true, message: { type, callId: CALL, statement } });
+    expect(parseClientMessage(json({ type, callId: CALL }))).toMatchObject({ ok: false, code: 'bad-message', error: expect.stringMatching(/^statement: /) });
+    expect(parseClientMessage(json({ type, callId: CALL, statement: 'A'.repeat(85) }))).toMatchObject({ ok: false, code: 'bad-message' });
   });
 
   it('asks for a link to one of the files a recording can have, and nothing else', () => {

@@ -212,10 +212,14 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ ...clientBase, type: z.literal('e2ee.handshake'), callId: CallId, ...HandshakeMessage.shape }),
   /** Puts the call on hold (this side sends and plays nothing) or resumes it; the peer is told. */
   z.object({ ...clientBase, type: z.literal('call.hold'), callId: CallId, onHold: z.boolean() }),
-  /** Starts or stops recording / transcribing the call (refused when it is end-to-end encrypted). */
-  z.object({ ...clientBase, type: z.literal('recording.start'), callId: CallId }),
+  /**
+   * Starts or stops recording / transcribing the call (refused when it is end-to-end encrypted). A
+   * start carries the capture statement the requester's host signed when its recording policy
+   * allowed it (shared/recordingPolicy.ts); the server refuses a start without one that verifies.
+   */
+  z.object({ ...clientBase, type: z.literal('recording.start'), callId: CallId, statement: Signature }),
   z.object({ ...clientBase, type: z.literal('recording.stop'), callId: CallId }),
-  z.object({ ...clientBase, type: z.literal('transcription.start'), callId: CallId }),
+  z.object({ ...clientBase, type: z.literal('transcription.start'), callId: CallId, statement: Signature }),
   z.object({ ...clientBase, type: z.literal('transcription.stop'), callId: CallId }),
   /** The recordings of calls this user took part in: answered with `recordings.list.result`. */
   z.object({ ...clientBase, type: z.literal('recordings.list') }),

@@ -35,7 +35,7 @@ export class CaptureController {
         this.update(callId, { problem: `${CAPTURE_NAME[kind]} refused by this device — ${decision.message}.` });
         return;
       }
-      await this.server.request({ type: REQUEST[kind].start, callId });
+      await this.server.request({ type: REQUEST[kind].start, callId, statement: decision.statement });
     } catch (error) {
       this.update(callId, { problem: hostErrorText(error) });
     } finally {

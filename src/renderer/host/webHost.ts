@@ -14,7 +14,6 @@ import { CallSecurity } from '../../shared/e2ee/callSecurity';
 import { fingerprint } from '../../shared/e2ee/securityCode';
 import { fromBase64Url, toBase64Url } from '../../shared/encoding';
 import { Handle, type CallId } from '../../shared/protocol';
-import { decideCapture } from '../../shared/recordingPolicy';
 import { DEFAULT_SETTINGS, readStoredSettings, SettingsPatch, type Settings } from '../../shared/settings';
 
 const KEYS = {
@@ -171,7 +170,7 @@ export async function createWebHost(storage: Storage = window.localStorage): Pro
     'e2ee.begin': async (args) => security.begin(args),
     'e2ee.receive': async (args) => security.receive(args),
     'contacts.markVerified': ({ handle, publicKey: key }) => security.markVerified(handle, key),
-    'capture.authorize': async (request) => decideCapture(request, security.activeCall()),
+    'capture.authorize': async (request) => security.authorizeCapture(request),
     'contacts.list': async () => contacts.list(),
     'contacts.add': ({ handle, publicKey: key }) => contacts.add(handle, key),
     'contacts.remove': async ({ handle }) => {

@@ -108,8 +108,9 @@ describe('the server gate: end-to-end encrypted calls', () => {
     const [alice, bob] = await users(harness, 'alice', 'bob');
     await establish(alice!, bob!, true);
 
+    // Even with a valid capture statement (a client holding the identity key, outside its host).
     for (const [user, type] of [[alice!, 'recording.start'], [bob!, 'transcription.start']] as const) {
-      const refused = user.client.request({ type, callId: CALL });
+      const refused = user.client.request(user.captureStart(type, CALL));
       await expect(refused).rejects.toMatchObject({ code: 'end-to-end-encrypted' });
       await expect(refused).rejects.toThrow(/is unavailable: this call is end-to-end encrypted, so nobody but its two parties can hear it — not this server\./);
     }
@@ -124,6 +125,35 @@ describe('the server gate: end-to-end encrypted calls', () => {
   });
 });
 
+describe('the server gate: the capture statement', () => {
+  it('refuses a start whose statement is missing, forged, or for another signer, call or kind, and starts nothing', async () => {
+    const harness = await startHarness();
+    const [alice, bob] = await users(harness, 'alice', 'bob');
+    await establish(alice!, bob!, false);
+
+    alice!.client.send({ type: 'recording.start', callId: CALL } as never);
+    expect(await alice!.next('error')).toMatchObject({ code: 'bad-message', message: expect.stringMatching(/^statement: /) });
+    const refusals = [
+      { why: 'signed by the other party', message: { ...bob!.captureStart('recording.start', CALL) } },
+      { why: 'signed for transcription', message: { ...alice!.captureStart('transcription.start', CALL), type: 'recording.start' as const } },
+      { why: 'signed for another call', message: { ...alice!.captureStart('recording.start', 'call000000000000000009'), callId: CALL } },
+      { why: 'not a signature at all', message: { type: 'transcription.start' as const, callId: CALL, statement: 'A'.repeat(86) } },
+    ];
+    for (const { why, message } of refusals) {
+      const refused = alice!.client.request(message);
+      await expect(refused, why).rejects.toMatchObject({ code: 'not-allowed' });
+      await expect(refused, why).rejects.toThrow(/needs your app’s signed consent for this call/);
+    }
+    expect(harness.rooms[0]!.recordingCalls).toEqual([]);
+    expect(harness.pipeline.problem).not.toHaveBeenCalled();
+    expect(alice!.received('call.capture')).toEqual([]);
+
+    // The statement alice's host signs is accepted.
+    await alice!.client.request(alice!.captureStart('recording.start', CALL));
+    expect(await bob!.next('call.capture')).toMatchObject({ recording: true, by: 'alice' });
+  });
+});
+
 describe('recording and transcription of a standard call', () => {
   it('records both parties while either capture is on, tells both of every change, and delivers the result to both', async () => {
     const harness = await startHarness();
@@ -131,13 +161,13 @@ describe('recording and transcription of a standard call', () => {
     await establish(alice!, bob!, false);
     const room = harness.rooms[0]!;
 
-    await alice!.client.request({ type: 'recording.start', callId: CALL });
+    await alice!.client.request(alice!.captureStart('recording.start', CALL));
     for (const user of [alice!, bob!]) expect(await user.next('call.capture')).toMatchObject({ callId: CALL, recording: true, transcribing: false, by: 'alice' });
     expect(room.recordingCalls).toEqual([expect.stringMatching(/^start caller rec-[A-Za-z0-9_-]{22}-caller$/), expect.stringMatching(/^start callee rec-[A-Za-z0-9_-]{22}-callee$/)]);
 
-    await bob!.client.request({ type: 'transcription.start', callId: CALL });
+    await bob!.client.request(bob!.captureStart('transcription.start', CALL));
     for (const user of [alice!, bob!]) expect(await user.next('call.capture')).toMatchObject({ recording: true, transcribing: true, by: 'bob' });
-    await alice!.client.request({ type: 'recording.start', callId: CALL });
+    await alice!.client.request(alice!.captureStart('recording.start', CALL));
     await alice!.client.request({ type: 'recording.stop', callId: CALL });
     for (const user of [alice!, bob!]) expect(await user.next('call.capture')).toMatchObject({ recording: false, transcribing: true, by: 'alice' });
     expect(room.recordingCalls).toHaveLength(2);
@@ -160,7 +190,7 @@ describe('recording and transcription of a standard call', () => {
     const harness = await startHarness();
     const [alice, bob] = await users(harness, 'alice', 'bob');
     await establish(alice!, bob!, false);
-    await bob!.client.request({ type: 'recording.start', callId: CALL });
+    await bob!.client.request(bob!.captureStart('recording.start', CALL));
     bob!.client.send({ type: 'call.hangup', callId: CALL });
     expect(await alice!.next('recording.ready')).toMatchObject({ callId: CALL });
     expect(harness.rooms[0]!.recordingCalls.slice(2)).toEqual(['stop caller', 'stop callee', 'destroy']);
@@ -172,7 +202,7 @@ describe('recording and transcription of a standard call', () => {
     await establish(alice!, bob!, false);
     harness.rooms[0]!.failRecording = true;
 
-    await expect(alice!.client.request({ type: 'recording.start', callId: CALL })).rejects.toMatchObject({
+    await expect(alice!.client.request(alice!.captureStart('recording.start', CALL))).rejects.toMatchObject({
       code: 'media-failed',
       message: 'Recording could not start: the media server did not record the call.',
     });
@@ -191,7 +221,7 @@ describe('recording and transcription of a standard call', () => {
     const [alice, bob] = await users(harness, 'alice', 'bob');
     await establish(alice!, bob!, false);
     harness.pipeline.process.mockRejectedValueOnce(new ToolError('the server’s disk is full', 'disk-full'));
-    await alice!.client.request({ type: 'transcription.start', callId: CALL });
+    await alice!.client.request(alice!.captureStart('transcription.start', CALL));
     await alice!.client.request({ type: 'transcription.stop', callId: CALL });
     for (const user of [alice!, bob!]) {
       expect(await user.next('capture.failed')).toMatchObject({ kind: 'transcription', message: 'Transcription failed: the server’s disk is full.' });
@@ -204,7 +234,7 @@ describe('recording and transcription of a standard call', () => {
     const [alice, bob] = await users(harness, 'alice', 'bob');
     await establish(alice!, bob!, false);
     harness.pipeline.problem.mockResolvedValueOnce('pocketsphinx_batch is not installed on the server (Debian package pocketsphinx)');
-    await expect(alice!.client.request({ type: 'transcription.start', callId: CALL })).rejects.toMatchObject({
+    await expect(alice!.client.request(alice!.captureStart('transcription.start', CALL))).rejects.toMatchObject({
       code: 'unavailable',
       message: 'Transcription is unavailable: pocketsphinx_batch is not installed on the server (Debian package pocketsphinx).',
     });
@@ -213,7 +243,7 @@ describe('recording and transcription of a standard call', () => {
     const without = await startHarness({ recording: false });
     const [carol, dave] = await users(without, 'alice', 'bob');
     await establish(carol!, dave!, false);
-    await expect(carol!.client.request({ type: 'recording.start', callId: CALL })).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(carol!.client.request(carol!.captureStart('recording.start', CALL))).rejects.toMatchObject({ code: 'unavailable' });
   });
 
   it('refuses people outside the call, and calls that are not connected yet', async () => {
@@ -221,13 +251,14 @@ describe('recording and transcription of a standard call', () => {
     const [alice, bob, mallory] = await users(harness, 'alice', 'bob', 'mallory');
     await alice!.client.request({ type: 'call.invite', callId: CALL, to: 'bob', video: false, decision: decision('caller', false) });
     await bob!.next('call.incoming');
-    await expect(alice!.client.request({ type: 'recording.start', callId: CALL })).rejects.toMatchObject({ code: 'not-allowed' });
+    await expect(alice!.client.request(alice!.captureStart('recording.start', CALL))).rejects.toMatchObject({ code: 'not-allowed' });
     bob!.client.send({ type: 'call.decline', callId: CALL });
     await alice!.next('call.ended');
 
     await establish(alice!, bob!, false, 'call000000000000000002');
-    for (const type of ['recording.start', 'transcription.start', 'recording.stop'] as const) {
-      await expect(mallory!.client.request({ type, callId: 'call000000000000000002' })).rejects.toMatchObject({ code: 'no-such-call' });
+    const other = 'call000000000000000002';
+    for (const message of [mallory!.captureStart('recording.start', other), mallory!.captureStart('transcription.start', other), { type: 'recording.stop' as const, callId: other }]) {
+      await expect(mallory!.client.request(message)).rejects.toMatchObject({ code: 'no-such-call' });
     }
     expect(harness.rooms[0]!.recordingCalls).toEqual([]);
   });
@@ -236,7 +267,7 @@ describe('recording and transcription of a standard call', () => {
     const harness = await startHarness();
     const [alice, bob] = await users(harness, 'alice', 'bob');
     await establish(alice!, bob!, false);
-    await alice!.client.request({ type: 'recording.start', callId: CALL });
+    await alice!.client.request(alice!.captureStart('recording.start', CALL));
     bob!.client.close();
     const again = new TestUser('bob');
     Object.assign(again, { secret: bob!.secret, publicKey: bob!.publicKey });
@@ -250,7 +281,7 @@ describe('who can list and fetch recordings', () => {
     const harness = await startHarness();
     const [alice, bob, carol] = await users(harness, 'alice', 'bob', 'carol');
     await establish(alice!, bob!, false);
-    await alice!.client.request({ type: 'recording.start', callId: CALL });
+    await alice!.client.request(alice!.captureStart('recording.start', CALL));
     await alice!.client.request({ type: 'recording.stop', callId: CALL });
     const { recording } = await bob!.next('recording.ready');
 

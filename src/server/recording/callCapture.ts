@@ -5,9 +5,12 @@
 // both parties get the transcript segments and a `recording.ready`, or a `capture.failed` that
 // leaves the call as it was.
 //
-// The gate: every start request is checked against the call's room — an end-to-end encrypted room
-// is refused with `end-to-end-encrypted` before anything is asked of Janus (and MediaRoom refuses
-// to record such a room too). The rooms of all calls come from `createRoom` here, which wraps the
+// The gate: every start request must carry a capture statement signed by the requester's identity
+// key for this call and kind (shared/recordingPolicy.ts) — the requester's host signs one only when
+// its own recording policy allows, so a client that bypasses its host is refused with `not-allowed`.
+// Then the call's room is checked — an end-to-end encrypted room is refused with
+// `end-to-end-encrypted` before anything is asked of Janus (and MediaRoom refuses to record such a
+// room too). The rooms of all calls come from `createRoom` here, which wraps the
 // media server's factory so a take is closed before its room is destroyed.
 import type { Account } from '../accounts';
 import type { Party } from '../callMachine';
@@ -18,7 +21,9 @@ import type { DownloadLinks } from './downloadLinks';
 import { RecordingStore } from './recordingStore';
 import { takeFileName, type FinishedTake, type RecordingPipeline } from './recordingPipeline';
 import type { Span } from './speech';
+import { fromBase64Url } from '../../shared/encoding';
 import type { CallId, CaptureKind, ClientMessage, RecordingId, ServerMessageBody } from '../../shared/protocol';
+import { verifyCaptureStatement } from '../../shared/recordingPolicy';
 
 /** The client messages the recording service answers. */
 export const CAPTURE_REQUEST_TYPES = [
@@ -127,9 +132,9 @@ export class CallCapture implements RoomFactory {
   async handle(from: Account, message: CaptureRequest): Promise<ServerMessageBody> {
     switch (message.type) {
       case 'recording.start':
-        return this.start(from, message.callId, 'recording');
+        return this.start(from, message.callId, 'recording', message.statement);
       case 'transcription.start':
-        return this.start(from, message.callId, 'transcription');
+        return this.start(from, message.callId, 'transcription', message.statement);
       case 'recording.stop':
         return this.stop(from, message.callId, 'recording');
       case 'transcription.stop':
@@ -162,9 +167,13 @@ export class CallCapture implements RoomFactory {
 
   // ---- requests -----------------------------------------------------------------------------------
 
-  private async start(from: Account, callId: CallId, kind: CaptureKind): Promise<ServerMessageBody> {
+  private async start(from: Account, callId: CallId, kind: CaptureKind, statement: string): Promise<ServerMessageBody> {
     const call = this.options.calls().participantCall(from.handle, callId);
     if (!call) throw new CallError('no-such-call', 'no such call');
+    if (!verifyCaptureStatement(statement, { callId, kind }, fromBase64Url(from.publicKey))) {
+      this.options.log.warn('capture refused: no valid capture statement', { callId, kind });
+      throw new CallError('not-allowed', `${NAME[kind]} needs your app’s signed consent for this call, and this request does not carry it.`);
+    }
     const room = call.roomId === null ? undefined : this.rooms.get(call.roomId);
     if (call.e2ee === true || room?.e2ee === true) {
       this.options.log.info('capture refused: end-to-end encrypted call', { callId, kind });

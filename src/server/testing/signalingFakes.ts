@@ -8,6 +8,7 @@ import type { Logger } from '../log';
 import type { RecordableRoom } from '../recording/callCapture';
 import { toBase64Url } from '../../shared/encoding';
 import { PROTOCOL_VERSION, loginChallengeBytes, type Jsep, type ServerMessage } from '../../shared/protocol';
+import { captureStatementBytes } from '../../shared/recordingPolicy';
 import { SignalingClient } from '../../shared/signalingClient';
 
 export const silentLog: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
@@ -71,6 +72,12 @@ export class TestUser {
   constructor(readonly handle: string) {}
 
   signLogin = (nonce: string) => toBase64Url(ed25519.sign(loginChallengeBytes(nonce), this.secret));
+
+  /** A recording or transcription start with the capture statement this user's host would sign. */
+  captureStart<T extends 'recording.start' | 'transcription.start'>(type: T, callId: string): { type: T; callId: string; statement: string } {
+    const request = { callId, kind: type === 'recording.start' ? ('recording' as const) : ('transcription' as const) };
+    return { type, callId, statement: toBase64Url(ed25519.sign(captureStatementBytes(request, ed25519.getPublicKey(this.secret)), this.secret)) };
+  }
 
   /** Connects and registers this user's handle (or only logs in). */
   async connect(url: string, register = true) {

@@ -4,6 +4,7 @@ import { E2eeStep, type FrameKeysMessage } from '../bridge';
 import { CallFrameCrypto } from '../crypto/frameCrypto';
 import { fromBase64Url, toBase64Url } from '../encoding';
 import { type E2eeDecision, loginChallengeBytes } from '../protocol';
+import { verifyCaptureStatement } from '../recordingPolicy';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { CallSecurity, type TrustStore } from './callSecurity';
 import { signDecision } from './decision';
@@ -361,5 +362,31 @@ describe('CallSecurity', () => {
     const signature = alice.security.signLogin(nonce);
     expect(ed25519.verify(fromBase64Url(signature), loginChallengeBytes(nonce), fromBase64Url(alice.publicKey))).toBe(true);
     expect(alice.security.publicKey).toBe(alice.publicKey);
+  });
+});
+
+describe('CallSecurity.authorizeCapture', () => {
+  it('signs a capture statement only once the call is settled as standard, for that call only', async () => {
+    const alice = device('alice', 1, false);
+    const bob = device('bob', 2, true);
+    const callId = newCallId();
+    const request = { callId, kind: 'recording' as const };
+    expect(alice.security.authorizeCapture(request)).toMatchObject({ allowed: false, refusal: 'no-call' });
+    await prepare(alice, bob, callId);
+    expect(alice.security.authorizeCapture(request)).toMatchObject({ allowed: false, refusal: 'not-settled' });
+
+    await connect(alice, bob, callId);
+    const decision = alice.security.authorizeCapture(request);
+    if (!decision.allowed) throw new Error(`refused: ${decision.message}`);
+    expect(verifyCaptureStatement(decision.statement, request, fromBase64Url(alice.publicKey))).toBe(true);
+    expect(alice.security.authorizeCapture({ ...request, callId: newCallId() })).toMatchObject({ allowed: false, refusal: 'no-call' });
+  });
+
+  it('refuses to sign in an end-to-end encrypted call', async () => {
+    const alice = device('alice', 1);
+    const bob = device('bob', 2);
+    const callId = newCallId();
+    await connect(alice, bob, callId);
+    expect(alice.security.authorizeCapture({ callId, kind: 'transcription' })).toMatchObject({ allowed: false, refusal: 'end-to-end-encrypted' });
   });
 });

@@ -11,6 +11,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import type { BridgeArgs, BridgeResult, E2eeStatus, E2eeStep, FrameKeysMessage, PeerTrust } from '../bridge';
 import { fromBase64Url, toBase64Url } from '../encoding';
 import { type CallRole, type E2eeDecision, loginChallengeBytes } from '../protocol';
+import { authorizeCapture, type CaptureDecision, type CaptureRequest } from '../recordingPolicy';
 import type { Settings } from '../settings';
 import { signDecision, verifyDecision } from './decision';
 import { CALL_HANDSHAKE_SUITE, CallHandshake, HandshakeError, type HandshakeStep } from './handshake';
@@ -261,6 +262,14 @@ export class CallSecurity {
 
   activeCall(): { callId: string; e2ee: CallE2eeState } | null {
     return this.call ? { callId: this.call.callId, e2ee: CALL_E2EE_STATE[this.call.status.state] } : null;
+  }
+
+  /**
+   * The recording policy on this engine's own view of the call; when it allows, the capture
+   * statement the server requires, signed with the identity key (shared/recordingPolicy.ts).
+   */
+  authorizeCapture(request: CaptureRequest): CaptureDecision {
+    return authorizeCapture(request, this.activeCall(), this.seed);
   }
 
   private async checkPeerKey(handle: string, publicKey: string): Promise<PeerTrust> {
