@@ -10,9 +10,9 @@ import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { writeJanusConfig } from '../src/server/janus/config';
-import { describeExit, inNamespace, janusDiagnostics, startJanus } from '../src/server/janus/launcher';
-import type { RunningJanus } from '../src/server/janus/launcher';
+import { writeJanusConfig } from './testbed-janus-config';
+import { describeExit, inNamespace, janusDiagnostics, startJanus } from './testbed-janus';
+import type { RunningJanus } from './testbed-janus';
 import { createNetwork, deleteNetwork, testbedUnavailableReason } from './testbed-network';
 import type { TestbedNetwork } from './testbed-network';
 import { EXIT, USAGE, exitStatus, parseTestbedArgs } from './testbed-options';

@@ -10,8 +10,8 @@ import {
   listInstalledJanusModules,
   renderJanusConfig,
   writeJanusConfig,
-} from './config';
-import type { InstalledJanusModules, JanusConfigOptions } from './config';
+} from './testbed-janus-config';
+import type { InstalledJanusModules, JanusConfigOptions } from './testbed-janus-config';
 
 const options: JanusConfigOptions = {
   dir: '/tmp/janus-run/config',

@@ -4,7 +4,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { JANUS_CONFIG_FILE } from './config';
+import { JANUS_CONFIG_FILE } from './testbed-janus-config';
 
 export interface JanusLaunchOptions {
   /** The folder written by `writeJanusConfig`. */

@@ -4,9 +4,9 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JANUS_CONFIG_FILE } from './config';
-import { inNamespace, startJanus } from './launcher';
-import type { RunningJanus } from './launcher';
+import { JANUS_CONFIG_FILE } from './testbed-janus-config';
+import { inNamespace, startJanus } from './testbed-janus';
+import type { RunningJanus } from './testbed-janus';
 
 const FAKE_JANUS = `#!/usr/bin/env node
 const { readFileSync, appendFileSync } = require('node:fs');

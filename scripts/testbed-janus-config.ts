@@ -83,7 +83,7 @@ export function renderJanusConfig(
   if (!installed.transports.includes(ENABLED_TRANSPORT)) throw new Error(`${ENABLED_TRANSPORT} is not installed in ${join(libraryDir, 'transports')}`);
 
   const disabled = (names: readonly string[], keep?: string): string => quote(names.filter((name) => name !== keep).join(','));
-  const header = '# Generated for one Janus run by src/server/janus/config.ts. Do not edit: regenerate.\n';
+  const header = '# Generated for one Janus run by scripts/testbed-janus-config.ts. Do not edit: regenerate.\n';
 
   const janus = `${header}
 general: {
