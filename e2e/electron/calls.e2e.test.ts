@@ -52,6 +52,9 @@ class DesktopUser {
         '--disable-gpu',
         // Without a display, Chromium's headless Ozone platform draws off screen.
         ...(headless ? ['--ozone-platform=headless'] : []),
+        // The testbed needs root, and Chromium refuses to start as root with its OS sandbox on
+        // (the renderer's own sandbox and context isolation stay on: see the checks below).
+        ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
       ],
       env: { ...definedEnvironment(), [INSECURE_PLAINTEXT_ENV]: '1' },
       timeout: 60_000,
