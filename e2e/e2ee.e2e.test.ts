@@ -46,6 +46,7 @@ describe('end-to-end encryption, driven through the UI', () => {
     await callAndAnswer(alice, bob);
     expect(await encryptionText(alice)).toContain('End-to-end encrypted');
     expect(await encryptionText(bob)).toContain('End-to-end encrypted');
+    for (const user of [alice, bob]) expect(await encryptionText(user)).toContain('post-quantum');
     const [aliceCode, bobCode] = await Promise.all([alice.securityCode(), bob.securityCode()]);
     expect(aliceCode).toMatch(/^\d{20}$/);
     expect(bobCode).toBe(aliceCode);

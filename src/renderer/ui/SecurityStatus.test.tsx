@@ -52,6 +52,13 @@ describe('SecurityStatus', () => {
     expect(alerts(render(call({ e2ee: { state: 'standard', reason: 'peer-off' } })))).toEqual([]);
   });
 
+  it('says an end-to-end encrypted call is post-quantum: protected against recording for later decryption', () => {
+    const html = render(call({ e2ee: { state: 'established', securityCode: '12345678901234567890' } })).replace(/<!-- -->/g, '');
+    expect(html).toContain('End-to-end encrypted, post-quantum');
+    expect(html).toContain('Protected against recording for later decryption');
+    expect(render(call({ e2ee: { state: 'standard', reason: 'peer-off' } }))).not.toContain('post-quantum');
+  });
+
   it('reads the peer’s trust from the call: verified, or a button to verify', () => {
     const established = { state: 'established' as const, securityCode: '12345678901234567890' };
     expect(render(call({ peerTrust: 'verified', e2ee: established }))).toContain('You verified bob.');

@@ -64,7 +64,11 @@ export function SecurityStatus({ call }: { call: CallView }) {
             </p>
           )}
           <p role="status" className="e2ee-badge">
-            <span aria-hidden="true">🔒</span> End-to-end encrypted
+            <span aria-hidden="true">🔒</span> End-to-end encrypted, post-quantum
+          </p>
+          <p className="hint">
+            Protected against recording for later decryption: the keys come from both X25519 and ML-KEM-768, so someone who
+            records this call cannot decrypt it later, even with a quantum computer, unless both are broken.
           </p>
           <p>
             Security code: <output aria-label="Security code">{formatSecurityCode(e2ee.securityCode)}</output>
