@@ -10,6 +10,7 @@ export const RESULTS_DIR = 'dist/bench';
 /** Every benchmark, in the order `npm run bench` runs them, with the time it may take at most. */
 export const BENCHMARKS = [
   { name: 'frame-crypto', title: 'Frame crypto', budgetMinutes: 6 },
+  { name: 'handshake', title: 'Call handshake: hybrid post-quantum against classical', budgetMinutes: 3 },
   { name: 'transform-latency', title: 'Transform latency in a real call', budgetMinutes: 7 },
   { name: 'call-setup', title: 'Call setup', budgetMinutes: 8 },
   { name: 'server-load', title: 'Server capacity', budgetMinutes: 8 },
