@@ -11,9 +11,12 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
 const v = z.literal(PROTOCOL_VERSION);
 const requestId = z.number().int().nonnegative().max(2 ** 31);
 
+/** What a handle may be, in words: the hint the forms show and the heart of the schema's message. */
+export const HANDLE_RULE = '3–32 characters: a–z, 0–9, ".", "_" or "-", starting and ending with a letter or digit';
+
 export const Handle = z
   .string()
-  .regex(/^[a-z0-9](?:[a-z0-9._-]{1,30})[a-z0-9]$/, 'a handle is 3–32 characters: a–z, 0–9, ".", "_" or "-", starting and ending with a letter or digit');
+  .regex(/^[a-z0-9](?:[a-z0-9._-]{1,30})[a-z0-9]$/, `a handle is ${HANDLE_RULE}`);
 export type Handle = z.infer<typeof Handle>;
 
 /**

@@ -49,6 +49,11 @@ export class AppSession {
     setState({ identity, boot: { state: 'ready' }, notice: null });
   }
 
+  /** Clears the last notice: the user moved on (a new attempt, another tab). */
+  dismissNotice(): void {
+    if (getState().notice) setState({ notice: null });
+  }
+
   async updateSettings(patch: SettingsPatch): Promise<void> {
     const settings = await this.host.calls['settings.update'](patch);
     setState({ settings, storageProblem: null });

@@ -26,8 +26,10 @@ export class ContactsController {
     setState({ contacts, history });
   }
 
-  /** Looks the handle up on the server and saves it with the key the server gives. */
+  /** Looks the handle up on the server and saves it with the key the server gives; not this user, nor a contact twice. */
   async add(handle: string): Promise<void> {
+    if (handle === getState().identity?.handle) throw new Error('That is your own handle: add the people you want to call.');
+    if (getState().contacts.some((contact) => contact.handle === handle)) throw new Error(`${handle} is already in your contacts.`);
     const answer = await this.server.request({ type: 'lookup', handle });
     if (answer.type !== 'lookup.result') throw new Error('unexpected answer from the server');
     if (!answer.publicKey) throw new Error(`No one is registered as “${handle}”.`);

@@ -1,8 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useSession } from './context';
+import { readHandle } from './handleInput';
 import { hostErrorText } from '../host/hostError';
 import { useApp } from '../store/appStore';
-import { Handle, type PresenceStatus } from '../../shared/protocol';
+import { HANDLE_RULE, type PresenceStatus } from '../../shared/protocol';
 
 const PRESENCE_TEXT: Record<PresenceStatus, string> = {
   available: 'available',
@@ -20,7 +21,10 @@ export function ContactsView() {
   const [query, setQuery] = useState('');
   const [newHandle, setNewHandle] = useState('');
   const [error, setError] = useState<string | null>(null);
+  /** The contact whose Remove was pressed: removed only once the user confirms. */
+  const [removing, setRemoving] = useState<string | null>(null);
   const searchId = useId();
+  const hintId = useId();
 
   const act = (action: Promise<void>) => {
     setError(null);
@@ -29,9 +33,10 @@ export function ContactsView() {
 
   const add = (event: FormEvent) => {
     event.preventDefault();
-    const parsed = Handle.safeParse(newHandle.trim().toLowerCase());
-    if (!parsed.success) return setError('Enter the handle of the person to add.');
-    act(session.contacts.add(parsed.data).then(() => setNewHandle('')));
+    session.dismissNotice();
+    const typed = readHandle(newHandle, 'Enter the handle of the person to add.');
+    if (!typed.ok) return setError(typed.problem);
+    act(session.contacts.add(typed.handle).then(() => setNewHandle('')));
   };
 
   const shown = contacts.filter((contact) => contact.handle.includes(query.trim().toLowerCase()));
@@ -40,11 +45,21 @@ export function ContactsView() {
       <h2 id="contacts-title">Contacts</h2>
       <form onSubmit={add} className="row-form">
         <label htmlFor="add-contact">Add contact</label>
-        <input id="add-contact" placeholder="handle" value={newHandle} onChange={(e) => setNewHandle(e.target.value)} />
+        <input
+          id="add-contact"
+          placeholder="handle"
+          value={newHandle}
+          aria-describedby={hintId}
+          aria-invalid={error !== null}
+          onChange={(e) => setNewHandle(e.target.value)}
+        />
         <button type="submit" disabled={!online}>
           Add
         </button>
       </form>
+      <p id={hintId} className="hint">
+        A handle is {HANDLE_RULE}.
+      </p>
       <label htmlFor={searchId}>Search contacts</label>
       <input id={searchId} type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
       {error && (
@@ -85,10 +100,27 @@ export function ContactsView() {
                 >
                   Favourite {contact.handle}
                 </button>
-                <button type="button" onClick={() => act(session.contacts.remove(contact.handle))}>
+                <button type="button" aria-expanded={removing === contact.handle} onClick={() => setRemoving(removing === contact.handle ? null : contact.handle)}>
                   Remove {contact.handle}
                 </button>
               </div>
+              {removing === contact.handle && (
+                <p role="group" aria-label={`Remove ${contact.handle}?`} className="confirm">
+                  Remove {contact.handle} and the key saved for them?{' '}
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setRemoving(null);
+                      act(session.contacts.remove(contact.handle));
+                    }}
+                  >
+                    Yes, remove {contact.handle}
+                  </button>{' '}
+                  <button type="button" onClick={() => setRemoving(null)}>
+                    Keep {contact.handle}
+                  </button>
+                </p>
+              )}
             </li>
           ))}
         </ul>

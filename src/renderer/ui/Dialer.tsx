@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useSession } from './context';
+import { readHandle } from './handleInput';
 import { useApp } from '../store/appStore';
-import { Handle } from '../../shared/protocol';
+import { HANDLE_RULE } from '../../shared/protocol';
 
 /** Dial by handle. */
 export function Dialer() {
@@ -10,13 +11,16 @@ export function Dialer() {
   const [handle, setHandle] = useState('');
   const [video, setVideo] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const hintId = useId();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const parsed = Handle.safeParse(handle.trim().toLowerCase());
-    if (!parsed.success) return setError('Enter the handle of the person to call.');
+    // One message at a time: the last attempt's notice goes before this one's answer.
+    session.dismissNotice();
+    const typed = readHandle(handle, 'Enter the handle of the person to call.');
+    if (!typed.ok) return setError(typed.problem);
     setError(null);
-    void session.calls.dial(parsed.data, { video });
+    void session.calls.dial(typed.handle, { video });
   };
 
   return (
@@ -24,7 +28,18 @@ export function Dialer() {
       <h2 id="dialer-title">Make a call</h2>
       <form onSubmit={submit}>
         <label htmlFor="dial-handle">Call</label>
-        <input id="dial-handle" name="dial-handle" placeholder="handle" value={handle} onChange={(e) => setHandle(e.target.value)} />
+        <input
+          id="dial-handle"
+          name="dial-handle"
+          placeholder="handle"
+          value={handle}
+          aria-describedby={hintId}
+          aria-invalid={error !== null}
+          onChange={(e) => setHandle(e.target.value)}
+        />
+        <p id={hintId} className="hint">
+          A handle is {HANDLE_RULE}.
+        </p>
         <label className="inline">
           <input type="checkbox" checked={video} onChange={(e) => setVideo(e.target.checked)} /> With video
         </label>

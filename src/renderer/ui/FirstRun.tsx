@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useSession } from './context';
 import { hostErrorText } from '../host/hostError';
 import { useApp } from '../store/appStore';
-import { Handle } from '../../shared/protocol';
+import { HANDLE_RULE, Handle } from '../../shared/protocol';
 
 /** First run: the user picks the handle others will call. */
 export function FirstRun() {
@@ -47,7 +47,7 @@ export function FirstRun() {
           onChange={(e) => setHandle(e.target.value)}
         />
         <p id={hintId} className="hint">
-          3–32 characters: letters, digits, “.”, “_” or “-”.
+          {HANDLE_RULE}.
         </p>
         {error && (
           <p role="alert" className="error">

@@ -1,5 +1,6 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { ContactsView } from './ContactsView';
+import { useSession } from './context';
 import { Dialer } from './Dialer';
 import { HistoryView } from './HistoryView';
 import { useApp } from '../store/appStore';
@@ -9,7 +10,13 @@ type Tab = (typeof TABS)[number];
 
 /** The home screen between calls: dial, contacts and history as tabs (arrow keys move between them). */
 export function Home() {
-  const [tab, setTab] = useState<Tab>('dial');
+  const session = useSession();
+  const [tab, setTabState] = useState<Tab>('dial');
+  // A notice answers what was done on one tab: it does not follow the user to another.
+  const setTab = (next: Tab) => {
+    if (next !== tab) session.dismissNotice();
+    setTabState(next);
+  };
   const missed = useApp((s) => s.history.filter((entry) => entry.outcome === 'missed' && !entry.seen).length);
   const buttons = useRef<Record<Tab, HTMLButtonElement | null>>({ dial: null, contacts: null, history: null });
   const label: Record<Tab, string> = {
