@@ -11,7 +11,9 @@ const cases: Case[] = [
   ['audioInputId', [null, DEVICE_ID, 'x'], [42, 'x'.repeat(257), true]],
   ['audioOutputId', [null, DEVICE_ID], [{}, 'x'.repeat(257)]],
   ['videoInputId', [null, DEVICE_ID], [[], 'x'.repeat(257)]],
-  ['audioProcessing', [true, false], ['on', null]],
+  ['echoCancellation', [true, false], ['on', null]],
+  ['noiseSuppression', [true, false], [1, null]],
+  ['autoGainControl', [true, false], ['off', null]],
   ['ringtone', [...RINGTONES], ['siren', '', null]],
   ['ringtoneVolume', [0, 0.35, 1], [-0.1, 1.01, '0.5', null, Number.NaN]],
   ['notifications', [true, false], [0, null]],
@@ -53,6 +55,21 @@ describe('readStoredSettings', () => {
 
   it.each(cases.filter(([, , refused]) => refused.length > 0))('refuses a stored file with an invalid %s', (field, _accepted, [invalid]) => {
     expect(() => readStoredSettings({ [field]: invalid })).toThrow();
+  });
+
+  it('turns all three kinds of microphone processing off for an older file that had processing off', () => {
+    const off = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
+    expect(readStoredSettings({ audioProcessing: false, ringtone: 'chime' })).toEqual({ ...DEFAULT_SETTINGS, ...off, ringtone: 'chime' });
+    expect(readStoredSettings({ audioProcessing: true })).toEqual(DEFAULT_SETTINGS);
+    expect(readStoredSettings({ audioProcessing: false })).not.toHaveProperty('audioProcessing');
+  });
+
+  it('lets the three new fields, where a file has them, win over the older switch', () => {
+    expect(readStoredSettings({ audioProcessing: false, echoCancellation: true })).toMatchObject({ echoCancellation: true, noiseSuppression: false, autoGainControl: false });
+  });
+
+  it('ignores an older switch that is not a boolean, as any field it does not know', () => {
+    expect(readStoredSettings({ audioProcessing: 'off' })).toEqual(DEFAULT_SETTINGS);
   });
 
   it('refuses something that is not an object', () => {

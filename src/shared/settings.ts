@@ -14,8 +14,10 @@ const fields = {
   audioInputId: DeviceId,
   audioOutputId: DeviceId,
   videoInputId: DeviceId,
-  /** Echo cancellation, noise suppression and automatic gain on the microphone. */
-  audioProcessing: z.boolean(),
+  /** The microphone's processing, each switchable on its own (and during a call). */
+  echoCancellation: z.boolean(),
+  noiseSuppression: z.boolean(),
+  autoGainControl: z.boolean(),
   ringtone: z.enum(RINGTONES),
   /** 0 silences the ringtone; 1 is full volume. */
   ringtoneVolume: z.number().min(0).max(1),
@@ -43,7 +45,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   audioInputId: null,
   audioOutputId: null,
   videoInputId: null,
-  audioProcessing: true,
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
   ringtone: 'classic',
   ringtoneVolume: 0.8,
   notifications: true,
@@ -57,5 +61,25 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
  */
 export function readStoredSettings(stored: unknown): Settings {
   const partial = z.object(fields).partial().parse(stored);
-  return Settings.parse({ ...DEFAULT_SETTINGS, ...partial });
+  return Settings.parse({ ...DEFAULT_SETTINGS, ...olderAudioProcessing(stored), ...partial });
+}
+
+/** The microphone processing settings, as calls and the level meter open the microphone. */
+export type AudioProcessing = Pick<Settings, 'echoCancellation' | 'noiseSuppression' | 'autoGainControl'>;
+
+/** Picks the microphone processing settings out of all settings. */
+export function audioProcessingOf(settings: AudioProcessing): AudioProcessing {
+  const { echoCancellation, noiseSuppression, autoGainControl } = settings;
+  return { echoCancellation, noiseSuppression, autoGainControl };
+}
+
+/**
+ * Older versions kept one `audioProcessing` switch for all three: its value stands for each of them
+ * that the file does not set itself.
+ */
+function olderAudioProcessing(stored: unknown): Partial<AudioProcessing> {
+  const older = z.object({ audioProcessing: z.boolean() }).safeParse(stored);
+  if (!older.success) return {};
+  const on = older.data.audioProcessing;
+  return { echoCancellation: on, noiseSuppression: on, autoGainControl: on };
 }

@@ -9,7 +9,7 @@ import { reportStatusToHost } from './hostStatus';
 import { ServerConnection } from '../signaling/serverConnection';
 import { getState, setState } from '../store/appStore';
 import { createSounds, type Sounds } from '../ui/sounds';
-import type { SettingsPatch } from '../../shared/settings';
+import { audioProcessingOf, type SettingsPatch } from '../../shared/settings';
 import { SignalingError } from '../../shared/signalingClient';
 
 export class AppSession {
@@ -57,6 +57,8 @@ export class AppSession {
   async updateSettings(patch: SettingsPatch): Promise<void> {
     const settings = await this.host.calls['settings.update'](patch);
     setState({ settings, storageProblem: null });
+    // A call in progress takes a processing change at once, not only the next call.
+    if ('echoCancellation' in patch || 'noiseSuppression' in patch || 'autoGainControl' in patch) await this.calls.setAudioProcessing(audioProcessingOf(settings));
   }
 
   private loginFailed(error: unknown): void {

@@ -14,6 +14,7 @@ import type { BridgeResult, E2eeStatus, E2eeStep, HandshakeMessage } from '../..
 import { outcomeOf } from '../../shared/contacts/callHistory';
 import { toBase64Url } from '../../shared/encoding';
 import type { CallId, E2eeDecision, EndReason, ServerMessage } from '../../shared/protocol';
+import { audioProcessingOf, DEFAULT_SETTINGS, type AudioProcessing } from '../../shared/settings';
 import { SignalingError } from '../../shared/signalingClient';
 
 /** The handshake must finish this soon after the call is accepted, or the call fails. */
@@ -191,6 +192,11 @@ export class CallController {
     if (!call || !view?.video) return;
     call.media?.setSendState({ cameraOff: !view.cameraOff });
     updateCall(call.id, { cameraOff: !view.cameraOff });
+  }
+
+  /** Changes the call's microphone processing now (keeping the choice is AppSession.updateSettings's job). */
+  async setAudioProcessing(processing: AudioProcessing): Promise<void> {
+    await this.call?.media?.setAudioProcessing(processing);
   }
 
   /** Switches the call's microphone now (keeping the choice is AppSession.updateSettings's job). */
@@ -416,7 +422,7 @@ export class CallController {
       video: call.video,
       audioInputId: settings?.audioInputId ?? null,
       videoInputId: settings?.videoInputId ?? null,
-      audioProcessing: settings?.audioProcessing ?? true,
+      audioProcessing: audioProcessingOf(settings ?? DEFAULT_SETTINGS),
       signals: {
         publish: async (offer) => {
           const answer = await this.server.request({ type: 'media.publish', callId: call.id, jsep: offer, e2ee: call.encryption !== null });

@@ -7,7 +7,7 @@ function options(video: boolean): CallMediaOptions {
     video,
     audioInputId: null,
     videoInputId: null,
-    audioProcessing: true,
+    audioProcessing: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
     signals: { publish: async () => ({ type: 'answer', sdp: '' }), subscribeAnswer: () => undefined, trickle: () => undefined },
     onRemoteStream: () => undefined,
     onFailure: () => undefined,
@@ -128,6 +128,73 @@ describe('CallMedia on hold', () => {
     await media.switchMicrophone('usb');
     expect(sending(stream)).toEqual(['live audio']);
     expect(FakePeerConnection.created[0]!.senders[0]!.track).not.toBe(first);
+    media.close();
+  });
+});
+
+describe('CallMedia audio processing during a call', () => {
+  const processing = (echoCancellation: boolean, noiseSuppression: boolean, autoGainControl: boolean) => ({ echoCancellation, noiseSuppression, autoGainControl });
+
+  it('opens the microphone with each kind of processing as chosen', async () => {
+    const { getUserMedia } = installFakeMedia();
+    const media = new CallMedia({ ...options(false), audioInputId: 'usb', audioProcessing: processing(true, false, true) });
+    await media.capture();
+    expect(getUserMedia).toHaveBeenCalledWith({ audio: { deviceId: { exact: 'usb' }, echoCancellation: true, noiseSuppression: false, autoGainControl: true }, video: false });
+    media.close();
+  });
+
+  it('applies a change to the live microphone track, keeping the track on the sender', async () => {
+    const { getUserMedia } = installFakeMedia();
+    const media = new CallMedia(options(false));
+    const stream = (await media.publish()) as unknown as FakeStream;
+    const track = stream.getAudioTracks()[0]!;
+    await media.setAudioProcessing(processing(false, true, true));
+    expect(track.applyConstraints).toHaveBeenCalledWith({ echoCancellation: false, noiseSuppression: true, autoGainControl: true });
+    expect(track.getSettings()).toMatchObject(processing(false, true, true));
+    expect(getUserMedia).toHaveBeenCalledTimes(1);
+    expect(FakePeerConnection.created[0]!.senders[0]!.track).toBe(track);
+    media.close();
+  });
+
+  it('opens the microphone again with the new processing when the live track does not follow, keeping mute', async () => {
+    const { getUserMedia } = installFakeMedia();
+    const media = new CallMedia({ ...options(false), audioInputId: 'usb' });
+    const stream = (await media.publish()) as unknown as FakeStream;
+    const first = stream.getAudioTracks()[0]!;
+    first.appliesLive = false;
+    media.setSendState({ muted: true });
+    await media.setAudioProcessing(processing(false, false, false));
+    expect(getUserMedia).toHaveBeenLastCalledWith({ audio: { deviceId: { exact: 'usb' }, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+    const replacement = stream.getAudioTracks()[0]!;
+    expect(replacement).not.toBe(first);
+    expect(first.stop).toHaveBeenCalled();
+    expect(replacement.getSettings()).toMatchObject(processing(false, false, false));
+    expect(replacement.enabled).toBe(false);
+    expect(FakePeerConnection.created[0]!.senders[0]!.track).toBe(replacement);
+    media.close();
+  });
+
+  it('opens the microphone again when the browser refuses the change, and keeps it off the sender on hold', async () => {
+    installFakeMedia();
+    const media = new CallMedia(options(false));
+    const stream = (await media.publish()) as unknown as FakeStream;
+    const first = stream.getAudioTracks()[0]!;
+    first.applyConstraints.mockRejectedValueOnce(new Error('OverconstrainedError'));
+    media.setSendState({ onHold: true });
+    await media.setAudioProcessing(processing(true, true, false));
+    expect(stream.getAudioTracks()[0]).not.toBe(first);
+    expect(sending(stream)).toEqual(['none']);
+    media.close();
+  });
+
+  it('changes a microphone still opening once it is open', async () => {
+    installFakeMedia();
+    const media = new CallMedia(options(false));
+    const capturing = media.capture();
+    const changed = media.setAudioProcessing(processing(false, false, true));
+    const stream = (await capturing) as unknown as FakeStream;
+    await changed;
+    expect(stream.getAudioTracks()[0]!.getSettings()).toMatchObject(processing(false, false, true));
     media.close();
   });
 });

@@ -2,10 +2,11 @@
 // the call's Janus room, and one that receives the peer's media from it. With E2EE the frame
 // worker is attached to every sender before the offer and to every receiver before the answer,
 // and the publisher negotiates no audio-level extension and constant-bitrate Opus (e2eeNegotiation).
-import { microphoneConstraints } from './devicePreview';
+import { followsProcessing, microphoneConstraints } from './devicePreview';
 import { stopAudioLevelExtension, withConstantBitrateOpus, withoutAudioLevelExtension } from './e2eeNegotiation';
 import type { FrameEncryption } from './frameEncryption';
 import type { IceCandidate, Jsep, MediaLeg } from '../../shared/protocol';
+import type { AudioProcessing } from '../../shared/settings';
 import type { CallStatsView } from '../store/appStore';
 
 export interface MediaSignals {
@@ -20,8 +21,8 @@ export interface CallMediaOptions {
   video: boolean;
   audioInputId: string | null;
   videoInputId: string | null;
-  /** Echo cancellation, noise suppression and gain control (off when a test compares audio). */
-  audioProcessing: boolean;
+  /** Echo cancellation, noise suppression and gain control at the start (changed by setAudioProcessing). */
+  audioProcessing: AudioProcessing;
   signals: MediaSignals;
   onRemoteStream(stream: MediaStream): void;
   /** A peer connection failed for good. */
@@ -60,8 +61,16 @@ export class CallMedia {
   private sendState: SendState = { muted: false, onHold: false, peerOnHold: false, cameraOff: false };
   private senders: PublishedSender[] = [];
   private closed = false;
+  /** The microphone chosen now (null: the default) and the processing it runs with. */
+  private microphoneId: string | null;
+  private processing: AudioProcessing;
+  /** Processing changes run one after the other, so the last one chosen is the one that holds. */
+  private processingChange: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: CallMediaOptions) {}
+  constructor(private readonly options: CallMediaOptions) {
+    this.microphoneId = options.audioInputId;
+    this.processing = options.audioProcessing;
+  }
 
   /**
    * Opens the microphone (and camera) now, so that it is ready when the call's mode is settled and
@@ -71,7 +80,7 @@ export class CallMedia {
     const { video, audioInputId, videoInputId } = this.options;
     this.capturing ??= navigator.mediaDevices
       .getUserMedia({
-        audio: microphoneConstraints(audioInputId, this.options.audioProcessing),
+        audio: microphoneConstraints(audioInputId, this.processing),
         video: video ? (videoInputId ? { deviceId: { exact: videoInputId } } : true) : false,
       })
       .then((stream) => {
@@ -150,7 +159,8 @@ export class CallMedia {
 
   /** Switches the microphone during the call (no renegotiation: the sender keeps its transform). */
   async switchMicrophone(deviceId: string | null): Promise<void> {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: microphoneConstraints(deviceId, this.options.audioProcessing) });
+    this.microphoneId = deviceId;
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: microphoneConstraints(deviceId, this.processing) });
     const track = stream.getAudioTracks()[0];
     if (!track || !this.localStream || this.closed) {
       for (const unused of stream.getTracks()) unused.stop();
@@ -166,6 +176,30 @@ export class CallMedia {
       replaced.onended = null;
       replaced.stop();
     }
+  }
+
+  /**
+   * Changes echo cancellation, noise suppression and gain control during the call. They are applied
+   * to the live microphone track; where its settings do not follow (the browser cannot change that
+   * processing on an open source) the microphone is opened again with them and replaces the old
+   * one on the sender (switchMicrophone: no renegotiation, mute and hold kept).
+   */
+  setAudioProcessing(processing: AudioProcessing): Promise<void> {
+    this.processing = processing;
+    this.processingChange = this.processingChange.then(() => this.applyAudioProcessing(processing));
+    return this.processingChange;
+  }
+
+  private async applyAudioProcessing(processing: AudioProcessing): Promise<void> {
+    // A microphone still opening opens with the processing chosen before: change it once it is open.
+    await this.capturing?.catch(() => undefined);
+    const track = this.localStream?.getAudioTracks()[0];
+    if (!track || this.closed || this.processing !== processing) return;
+    const applied = await track.applyConstraints(microphoneConstraints(this.microphoneId, processing)).then(
+      () => followsProcessing(track.getSettings(), processing),
+      () => false,
+    );
+    if (!applied && !this.closed) await this.switchMicrophone(this.microphoneId);
   }
 
   /** Quality and flow figures from WebRTC stats. */

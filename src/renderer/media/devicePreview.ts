@@ -1,6 +1,6 @@
 // What the settings panel shows of the media devices: the choices for each kind, and the live
 // level of the chosen microphone.
-import type { Settings } from '../../shared/settings';
+import type { AudioProcessing, Settings } from '../../shared/settings';
 
 /** One entry of a device list: null is the system default. */
 export interface DeviceChoice {
@@ -45,22 +45,27 @@ export function levelOf(samples: Float32Array): number {
 
 const LEVEL_INTERVAL_MS = 100;
 
-/** The microphone as calls open it: the chosen device (or the default), with or without processing. */
-export function microphoneConstraints(deviceId: string | null, processing: boolean): MediaTrackConstraints {
+/** The microphone as calls open it: the chosen device (or the default), with the chosen processing. */
+export function microphoneConstraints(deviceId: string | null, processing: AudioProcessing): MediaTrackConstraints {
   return {
     ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
-    echoCancellation: processing,
-    noiseSuppression: processing,
-    autoGainControl: processing,
+    echoCancellation: processing.echoCancellation,
+    noiseSuppression: processing.noiseSuppression,
+    autoGainControl: processing.autoGainControl,
   };
+}
+
+/** Whether a track's settings show the processing asked for (a setting the browser does not report counts as followed). */
+export function followsProcessing(settings: MediaTrackSettings, processing: AudioProcessing): boolean {
+  return (['echoCancellation', 'noiseSuppression', 'autoGainControl'] as const).every((key) => settings[key] === undefined || settings[key] === processing[key]);
 }
 
 /**
  * Opens the chosen microphone as calls would (same processing) and reports its level every 100 ms
  * until the returned function stops it. Rejects when the microphone cannot be opened.
  */
-export async function startMicrophoneLevel(settings: Pick<Settings, 'audioInputId' | 'audioProcessing'>, onLevel: (level: number) => void): Promise<() => void> {
-  const stream = await navigator.mediaDevices.getUserMedia({ audio: microphoneConstraints(settings.audioInputId, settings.audioProcessing) });
+export async function startMicrophoneLevel(settings: Pick<Settings, 'audioInputId'> & AudioProcessing, onLevel: (level: number) => void): Promise<() => void> {
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: microphoneConstraints(settings.audioInputId, settings) });
   const context = new AudioContext();
   const analyser = context.createAnalyser();
   analyser.fftSize = 2048;

@@ -6,7 +6,27 @@ export class FakeTrack {
   enabled = true;
   onended: (() => void) | null = null;
   readonly stop = vi.fn();
-  constructor(readonly kind: 'audio' | 'video') {}
+  /** What getSettings reports: the boolean constraints the track was opened or last changed with. */
+  settings: Record<string, unknown> = {};
+  /** Set to false to play a browser that accepts a change but does not apply it to the open source. */
+  appliesLive = true;
+  readonly applyConstraints = vi.fn(async (constraints: Record<string, unknown>) => {
+    if (this.appliesLive) this.settings = { ...this.settings, ...booleansOf(constraints) };
+  });
+  constructor(
+    readonly kind: 'audio' | 'video',
+    constraints: unknown = {},
+  ) {
+    this.settings = booleansOf(constraints);
+  }
+  getSettings() {
+    return { ...this.settings };
+  }
+}
+
+function booleansOf(constraints: unknown): Record<string, boolean> {
+  if (typeof constraints !== 'object' || constraints === null) return {};
+  return Object.fromEntries(Object.entries(constraints).filter((entry): entry is [string, boolean] => typeof entry[1] === 'boolean'));
 }
 
 export class FakeStream {
@@ -85,7 +105,7 @@ export function installFakeMedia(): { captured: FakeStream[]; getUserMedia: Retu
   const captured: FakeStream[] = [];
   const getUserMedia = vi.fn(async (constraints: { audio?: unknown; video?: unknown }) => {
     const stream = new FakeStream([
-      ...(constraints.audio ? [new FakeTrack('audio')] : []),
+      ...(constraints.audio ? [new FakeTrack('audio', constraints.audio)] : []),
       ...(constraints.video ? [new FakeTrack('video')] : []),
     ]);
     captured.push(stream);

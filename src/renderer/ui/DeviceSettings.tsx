@@ -64,12 +64,12 @@ export function DeviceSettings({ settings, change }: { settings: Settings; chang
   }, [session]);
 
   // The level of the chosen microphone, with the processing calls use, for as long as the panel is open.
-  const { audioInputId, audioProcessing } = settings;
+  const { audioInputId, echoCancellation, noiseSuppression, autoGainControl } = settings;
   useEffect(() => {
     if (!previewAllowed) return;
     let stop: (() => void) | null = null;
     let open = true;
-    startMicrophoneLevel({ audioInputId, audioProcessing }, (value) => open && setLevel(value)).then(
+    startMicrophoneLevel({ audioInputId, echoCancellation, noiseSuppression, autoGainControl }, (value) => open && setLevel(value)).then(
       (stopLevel) => {
         if (!open) return stopLevel();
         stop = stopLevel;
@@ -83,7 +83,7 @@ export function DeviceSettings({ settings, change }: { settings: Settings; chang
       stop?.();
       setLevel(0);
     };
-  }, [previewAllowed, audioInputId, audioProcessing]);
+  }, [previewAllowed, audioInputId, echoCancellation, noiseSuppression, autoGainControl]);
 
   const testSound = () => {
     setSoundProblem(null);
@@ -105,8 +105,16 @@ export function DeviceSettings({ settings, change }: { settings: Settings; chang
           </p>
         )}
         <label className="inline">
-          <input type="checkbox" checked={settings.audioProcessing} onChange={(e) => change({ audioProcessing: e.target.checked })} />
-          Echo cancellation and noise suppression
+          <input type="checkbox" checked={settings.echoCancellation} onChange={(e) => change({ echoCancellation: e.target.checked })} />
+          Echo cancellation
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={settings.noiseSuppression} onChange={(e) => change({ noiseSuppression: e.target.checked })} />
+          Noise suppression
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={settings.autoGainControl} onChange={(e) => change({ autoGainControl: e.target.checked })} />
+          Automatic gain
         </label>
         <DeviceSelect label="Camera" kind="videoinput" field="videoInputId" devices={devices} settings={settings} change={change} />
       </fieldset>
