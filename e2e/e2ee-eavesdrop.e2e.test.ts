@@ -66,7 +66,7 @@ describe('what a keyless receiver at the media server recovers', () => {
     server = await startTestServer({ janus: testbed });
     [alice, bob] = await Promise.all([AppUser.open(server.url, 'alice', { fakeAudioCapture: tone }), AppUser.open(server.url, 'bob')]);
     // A tone is what noise suppression removes first: send it as it is.
-    await alice.setSetting('Echo cancellation and noise suppression', false);
+    await alice.setAudioProcessing(false);
     probe = await JanusProbe.connect(testbed);
     pageServer = await serveMediaPage();
     outsiderBrowser = await launchChromium();

@@ -66,7 +66,7 @@ describe('recording and transcription of a standard call', () => {
     // Through the UI, as a user would: E2EE off (for alice; the call is then standard for both) and
     // no echo cancellation or noise suppression, so the test speech reaches Janus as it was sent.
     await alice.setSetting('End-to-end encryption', false);
-    for (const user of [alice, bob]) await user.setSetting('Echo cancellation and noise suppression', false);
+    for (const user of [alice, bob]) await user.setAudioProcessing(false);
     await alice.dial('bob');
     await bob.incomingFrom('alice').waitFor();
     await bob.accept();

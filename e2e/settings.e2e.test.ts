@@ -136,7 +136,9 @@ describe('settings panel (web client)', () => {
         'End-to-end encryption',
         'Microphone',
         'Microphone level',
-        'Echo cancellation and noise suppression',
+        'Echo cancellation',
+        'Noise suppression',
+        'Automatic gain',
         'Camera',
         'Speaker',
         'Ringtone',
@@ -196,7 +198,9 @@ describe('settings panel (web client)', () => {
       e2ee: () => dialog.getByRole('checkbox', { name: 'End-to-end encryption' }),
       microphone: () => dialog.getByRole('combobox', { name: 'Microphone' }),
       level: () => dialog.getByRole('meter', { name: 'Microphone level' }),
-      processing: () => dialog.getByRole('checkbox', { name: 'Echo cancellation and noise suppression' }),
+      echoCancellation: () => dialog.getByRole('checkbox', { name: 'Echo cancellation', exact: true }),
+      noiseSuppression: () => dialog.getByRole('checkbox', { name: 'Noise suppression', exact: true }),
+      autoGainControl: () => dialog.getByRole('checkbox', { name: 'Automatic gain', exact: true }),
       camera: () => dialog.getByRole('combobox', { name: 'Camera' }),
       speaker: () => dialog.getByRole('combobox', { name: 'Speaker' }),
       ringtone: () => dialog.getByRole('combobox', { name: 'Ringtone', exact: true }),
@@ -215,7 +219,9 @@ describe('settings panel (web client)', () => {
 
     await press(control.e2ee(), 'Space');
     await press(control.microphone(), 'ArrowDown');
-    await press(control.processing(), 'Space');
+    await press(control.echoCancellation(), 'Space');
+    await press(control.noiseSuppression(), 'Space');
+    await press(control.autoGainControl(), 'Space');
     await press(control.camera(), 'ArrowDown');
     await press(control.speaker(), 'ArrowDown');
     await press(control.ringtone(), 'ArrowDown');
@@ -225,7 +231,9 @@ describe('settings panel (web client)', () => {
     const changed = {
       e2ee: false,
       microphone: 'Fake Audio Input 1',
-      processing: false,
+      echoCancellation: false,
+      noiseSuppression: false,
+      autoGainControl: false,
       camera: 'fake_device_0',
       speaker: 'Fake Audio Output 1',
       ringtone: 'Chime',
@@ -235,7 +243,9 @@ describe('settings panel (web client)', () => {
     const read = async () => ({
       e2ee: await control.e2ee().isChecked(),
       microphone: await chosen(control.microphone()),
-      processing: await control.processing().isChecked(),
+      echoCancellation: await control.echoCancellation().isChecked(),
+      noiseSuppression: await control.noiseSuppression().isChecked(),
+      autoGainControl: await control.autoGainControl().isChecked(),
       camera: await chosen(control.camera()),
       speaker: await chosen(control.speaker()),
       ringtone: await chosen(control.ringtone()),

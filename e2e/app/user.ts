@@ -59,6 +59,16 @@ export class AppUser {
     await this.page.getByRole('button', { name: 'Close settings' }).click();
   }
 
+  /** Turns echo cancellation, noise suppression and automatic gain all on or off. */
+  async setAudioProcessing(on: boolean): Promise<void> {
+    await this.page.getByRole('button', { name: 'Settings', exact: true }).click();
+    for (const name of ['Echo cancellation', 'Noise suppression', 'Automatic gain']) {
+      await this.page.getByRole('checkbox', { name, exact: true }).setChecked(on);
+      await this.page.getByRole('checkbox', { name, exact: true, checked: on }).waitFor();
+    }
+    await this.page.getByRole('button', { name: 'Close settings' }).click();
+  }
+
   async dial(handle: string): Promise<void> {
     await this.page.getByRole('textbox', { name: 'Call', exact: true }).fill(handle);
     await this.page.getByRole('button', { name: 'Call', exact: true }).click();
