@@ -3,11 +3,13 @@
 // it imports, each tested under plain Node. Built to CommonJS (dist/main/index.cjs): __dirname is
 // the dist/main folder, next to dist/preload, dist/renderer and dist/assets.
 import { app, BrowserWindow, dialog, globalShortcut, ipcMain, Menu, MessageChannelMain, Notification, protocol, safeStorage, screen, session, shell, Tray } from 'electron';
+import { autoUpdater } from 'electron-updater';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SERVER_URL } from '../shared/bridge';
 import { CallSecurity } from '../shared/e2ee/callSecurity';
 import { APP_SCHEME } from '../shared/desktop/appOrigin';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './appProtocol';
+import { AutomaticUpdates } from './automaticUpdates';
 import { callNeedsMedia, createBridgeHandlers } from './bridgeHandlers';
 import { openCallHistory, openContactBook } from './contactStores';
 import { DEEP_LINK_SCHEME, deepLinkInArguments, parseDeepLink } from './deepLink';
@@ -27,6 +29,8 @@ import { createMainWindow } from './window';
 import { WINDOW_STATE_FILE } from './windowState';
 
 const RENDERER_DIR = join(__dirname, '..', 'renderer');
+/** How often main looks at whether an update step is due (the policy decides what, if anything). */
+const UPDATE_REVIEW_INTERVAL_MS = 60_000;
 const PRELOAD_PATH = join(__dirname, '..', 'preload', 'index.cjs');
 const ASSETS_DIR = join(__dirname, '..', 'assets');
 
@@ -150,6 +154,25 @@ async function start(): Promise<void> {
     // The page's CSP names the signaling server; a new server takes a fresh load.
     if (next.serverUrl !== previous.serverUrl) mainWindow?.webContents.reload();
   });
+  // Updates from the GitHub release feed (electron-builder.yml `publish`). electron-updater checks
+  // each download's SHA-512 against the release's latest*.yml and, on Windows, the installer's
+  // publisher signature; updatePolicy.ts decides when (never during a call, not when turned off).
+  autoUpdater.autoDownload = false;
+  autoUpdater.autoInstallOnAppQuit = false;
+  const updates = new AutomaticUpdates(
+    {
+      check: async () => void (await autoUpdater.checkForUpdates()),
+      download: async () => void (await autoUpdater.downloadUpdate()),
+      setInstallAtQuit: (on) => (autoUpdater.autoInstallOnAppQuit = on),
+      installNow: () => autoUpdater.quitAndInstall(true, true),
+    },
+    () => ({ packaged: app.isPackaged, automaticUpdates: settings.current().automaticUpdates, inCall: security.activeCall() !== null, windowVisible: mainWindow?.isVisible() ?? false }),
+    (message) => console.warn(`updates: ${message}`),
+  );
+  autoUpdater.on('update-available', (info) => updates.found(info.version));
+  setInterval(() => updates.review(), UPDATE_REVIEW_INTERVAL_MS);
+  settings.onChange(() => updates.review());
+
   if (app.isPackaged) {
     app.setLoginItemSettings({ openAtLogin: settings.current().startAtLogin });
     app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);

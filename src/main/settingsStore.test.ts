@@ -27,6 +27,7 @@ const FIELDS: { [K in keyof Settings]: [changed: Settings[K], invalid: unknown] 
   ringtoneVolume: [0.25, 2],
   notifications: [false, 'off'],
   startAtLogin: [true, 1],
+  automaticUpdates: [false, 'off'],
   serverUrl: ['wss://phone.example.org/ws', 'https://phone.example.org/ws'],
 };
 const fieldCases = Object.entries(FIELDS) as [keyof Settings, [unknown, unknown]][];

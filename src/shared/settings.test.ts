@@ -18,6 +18,7 @@ const cases: Case[] = [
   ['ringtoneVolume', [0, 0.35, 1], [-0.1, 1.01, '0.5', null, Number.NaN]],
   ['notifications', [true, false], [0, null]],
   ['startAtLogin', [true, false], ['false', null]],
+  ['automaticUpdates', [true, false], ['true', 0, null]],
   [
     'serverUrl',
     [null, 'ws://localhost:8080/ws', 'wss://phone.example.org/ws', 'wss://[::1]:8443/ws'],

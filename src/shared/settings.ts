@@ -23,6 +23,8 @@ const fields = {
   ringtoneVolume: z.number().min(0).max(1),
   notifications: z.boolean(),
   startAtLogin: z.boolean(),
+  /** The desktop app downloads and installs its updates (never during a call). */
+  automaticUpdates: z.boolean(),
   /**
    * The signaling server (ws:// or wss://). Null in the web client, which always uses the server
    * that served it.
@@ -52,6 +54,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   ringtoneVolume: 0.8,
   notifications: true,
   startAtLogin: false,
+  automaticUpdates: true,
   serverUrl: null,
 });
 

@@ -1,5 +1,5 @@
 // Settings only the desktop app has: starting at login (main applies it with the system's login
-// items) and the signaling server's address (main reloads the window for a new one). The web client
+// items), automatic updates (main's updater reads it) and the signaling server's address (main reloads the window for a new one). The web client
 // always uses the server that served it and cannot start itself, so it says so instead.
 import { useId, useState, type FormEvent } from 'react';
 import { useSession } from './context';
@@ -61,7 +61,7 @@ export function DesktopSettings({ settings, change }: { settings: Settings; chan
       <fieldset>
         <legend>Desktop app</legend>
         <p className="hint">
-          Starting at login and the server address are settings of the desktop app. This web client always uses the server that served it.
+          Starting at login, updates and the server address are settings of the desktop app. This web client always uses the server that served it.
         </p>
       </fieldset>
     );
@@ -72,6 +72,10 @@ export function DesktopSettings({ settings, change }: { settings: Settings; chan
       <label className="inline">
         <input type="checkbox" checked={settings.startAtLogin} onChange={(e) => void change({ startAtLogin: e.target.checked })} />
         Start Softphone when I log in
+      </label>
+      <label className="inline">
+        <input type="checkbox" checked={settings.automaticUpdates} onChange={(e) => void change({ automaticUpdates: e.target.checked })} />
+        Install updates automatically
       </label>
       <ServerAddress key={settings.serverUrl ?? ''} saved={settings.serverUrl} change={change} />
     </fieldset>
