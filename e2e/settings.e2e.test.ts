@@ -23,6 +23,7 @@ declare global {
   interface Window {
     __testToneSinks?: string[];
     __testAudioConstraints?: string[];
+    __testMicrophones?: MediaStreamTrack[];
   }
 }
 
@@ -34,8 +35,10 @@ async function recordAudioRouting(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const toneSinks: string[] = [];
     const constraints: string[] = [];
+    const microphones: MediaStreamTrack[] = [];
     window.__testToneSinks = toneSinks;
     window.__testAudioConstraints = constraints;
+    window.__testMicrophones = microphones;
     const start = OscillatorNode.prototype.start;
     OscillatorNode.prototype.start = function (this: OscillatorNode, when?: number) {
       toneSinks.push(String((this.context as AudioContext & { sinkId?: unknown }).sinkId));
@@ -44,7 +47,10 @@ async function recordAudioRouting(page: Page): Promise<void> {
     const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
     navigator.mediaDevices.getUserMedia = (request) => {
       if (request?.audio) constraints.push(JSON.stringify(request.audio));
-      return getUserMedia(request);
+      return getUserMedia(request).then((stream) => {
+        microphones.push(...stream.getAudioTracks());
+        return stream;
+      });
     };
   });
 }
@@ -255,7 +261,7 @@ describe('settings panel (web client)', () => {
     await expect.poll(read).toEqual(changed);
 
     // The desktop-only settings are explained, not offered.
-    await expect.poll(() => dialog.getByText('Starting at login and the server address are settings of the desktop app.').isVisible()).toBe(true);
+    await expect.poll(() => dialog.getByText('Starting at login, updates and the server address are settings of the desktop app.').isVisible()).toBe(true);
     expect(await dialog.getByRole('checkbox', { name: 'Start Softphone when I log in' }).count()).toBe(0);
     expect(await dialog.getByRole('textbox', { name: 'Server address' }).count()).toBe(0);
     await closeSettings(page);
@@ -293,6 +299,26 @@ describe('settings panel (web client)', () => {
     await expect.poll(async () => (await page.getByLabel('Encryption').textContent()) ?? '', { timeout: 20_000 }).toContain('You have end-to-end encryption off');
     const callConstraints = (await page.evaluate(() => window.__testAudioConstraints ?? [])).at(-1) ?? '';
     expect(JSON.parse(callConstraints)).toMatchObject({ deviceId: { exact: ids.microphone } });
+
+    // Changed during the call, processing reaches the microphone the call is using at once.
+    const liveMicrophones = () =>
+      page.evaluate(() =>
+        (window.__testMicrophones ?? [])
+          .filter((track) => track.readyState === 'live')
+          .map((track) => {
+            const { echoCancellation, noiseSuppression, autoGainControl } = track.getSettings();
+            return { id: track.id, echoCancellation, noiseSuppression, autoGainControl };
+          }),
+      );
+    const [callMicrophone] = await liveMicrophones();
+    expect(callMicrophone).toMatchObject({ echoCancellation: false, noiseSuppression: false, autoGainControl: false });
+    dialog = await openSettings(page);
+    await press(dialog.getByRole('checkbox', { name: 'Echo cancellation', exact: true }), 'Space');
+    await closeSettings(page);
+    await expect.poll(liveMicrophones, { timeout: 10_000 }).toEqual([expect.objectContaining({ echoCancellation: true, noiseSuppression: false, autoGainControl: false })]);
+    const [changedMicrophone] = await liveMicrophones();
+    console.log(`processing changed during the call ${changedMicrophone?.id === callMicrophone?.id ? 'on the live track (applyConstraints)' : 'by opening the microphone again'}`);
+    await expect.poll(async () => (await alice.callTimer.isVisible()) && (await bob.callTimer.isVisible())).toBe(true);
     await alice.hangUp();
     await Promise.all([alice.endReason(), bob.endReason()]);
     await Promise.all([alice.dismissEnded(), bob.dismissEnded()]);
