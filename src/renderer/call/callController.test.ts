@@ -9,6 +9,7 @@ import { getState, setState } from '../store/appStore';
 import type { Sounds } from '../ui/sounds';
 import type { HostCalls, IdentityInfo } from '../../shared/bridge';
 import type { ClientMessageBody, E2eeDecision, ServerMessage } from '../../shared/protocol';
+import { SignalingError } from '../../shared/signalingClient';
 
 const BOB_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 
@@ -183,7 +184,19 @@ describe('CallController: one call at a time while a call is being set up', () =
     expect(h.sent('call.decline')).toEqual([]);
   });
 
-  it('tells the user when the host cannot prepare a dialed call, and frees the slot', async () => {
+  it('says plainly when the server refuses a call for its limits, and frees the slot', async () => {
+    const h = harness();
+    const answer = h.server.request.getMockImplementation()!;
+    h.server.request.mockImplementation(async (message) =>
+      message.type === 'call.invite' ? Promise.reject(new SignalingError('rate-limited', 'Too many calls to bob: try again in 40 seconds')) : answer(message),
+    );
+    await h.controller.dial('bob', { video: false });
+    await vi.waitFor(() => expect(getState().notice).toBe('Too many calls to bob: try again in 40 seconds'));
+    expect(getState().call).toBeNull();
+    expect(getState().lastEnded).toBeNull();
+  });
+
+    it('tells the user when the host cannot prepare a dialed call, and frees the slot', async () => {
     const h = harness();
     h.calls['call.prepare'].mockRejectedValueOnce(new Error("Error invoking remote method 'softphone:call.prepare': Error: the contacts file could not be read"));
     await h.controller.dial('bob', { video: false });

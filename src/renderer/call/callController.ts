@@ -352,6 +352,13 @@ export class CallController {
       // A refused invite (busy, offline, …) comes back as call.ended and is handled there.
       if (answer.type === 'call.ended') this.finish(call, answer.reason, false, null);
     } catch (error) {
+      if (error instanceof SignalingError && error.code === 'rate-limited') {
+        // The server's limit on calls: its message says it plainly ("Too many calls to bob: try
+        // again in 40 seconds"); the call never rang, so there is no ended call to show.
+        this.finish(call, 'failed', true, error.message);
+        setState({ lastEnded: null });
+        return this.notice(error.message);
+      }
       this.finish(call, 'failed', true, (error as Error).message);
     }
   }
