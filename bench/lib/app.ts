@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build as viteBuild, type PluginOption } from 'vite';
 import { buildServer } from '../../scripts/build-server.mjs';
-import { launchServer } from '../../e2e/app/server';
+import { LOOSE_LIMIT_ARGS, launchServer } from '../../e2e/app/server';
 import { AppUser } from '../../e2e/app/user';
 import type { TestbedJanus } from '../../e2e/support/janus';
 
@@ -61,7 +61,7 @@ export async function startServer(janus: TestbedJanus, options: BenchServerOptio
   const node = options.inspect ? ['--inspect=127.0.0.1:0'] : [];
   const args = options.noMedia
     ? [...node, '--import', 'tsx', 'bench/lib/noMediaServer.ts', dataDir]
-    : [...node, BENCH_APP.server, '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--web-root', options.renderer ?? BENCH_APP.renderer, '--log-level', options.logLevel ?? 'info'];
+    : [...node, BENCH_APP.server, '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--web-root', options.renderer ?? BENCH_APP.renderer, '--log-level', options.logLevel ?? 'info', ...LOOSE_LIMIT_ARGS];
   // Keep the tail of the logs only: a load test logs a great deal.
   const server = await launchServer(janus, args, 2_000_000);
   return {

@@ -9,6 +9,22 @@ import type { TestbedJanus } from '../support/janus';
 
 export const SERVER_ENTRY = 'dist/server/index.js';
 
+/**
+ * Flags that lift the server's limits (src/server/limits.ts) far above what tests and benchmarks
+ * that are not about them reach: they make many accounts and calls from one loopback address in
+ * a few seconds. The flood tests (limits.e2e.test.ts) run with the defaults instead.
+ */
+export const LOOSE_LIMIT_ARGS: readonly string[] = [
+  '--max-pending-per-address', '1000',
+  '--logins-per-minute', '100000',
+  '--logins-per-minute-total', '100000',
+  '--registrations-per-hour', '100000',
+  '--registrations-per-minute-total', '100000',
+  '--calls-per-minute', '100000',
+  '--calls-to-one-per-minute', '100000',
+  '--calls-received-per-minute', '100000',
+];
+
 export interface TestServer {
   /** The web client, e.g. http://127.0.0.1:41234/ */
   readonly url: string;
@@ -30,6 +46,8 @@ export interface TestServerOptions {
   /** Reuse a data folder (to restart a server with its accounts). */
   dataDir?: string;
   port?: number;
+  /** Run with the server's default limits instead of LOOSE_LIMIT_ARGS. */
+  defaultLimits?: boolean;
 }
 
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
@@ -43,6 +61,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     '--ring-timeout', String(options.ringTimeoutSeconds ?? 30),
     '--reconnect-grace', String(options.reconnectGraceSeconds ?? 10),
     '--log-level', 'debug',
+    ...(options.defaultLimits ? [] : LOOSE_LIMIT_ARGS),
   ]);
   return {
     url: server.url,

@@ -3,6 +3,7 @@
 // on the server only while it is live; nothing about it is kept after it ends.
 import type { Account } from './accounts';
 import { otherParty, transition, type CallEnd, type CallEvent, type CallState, type Party, type Transition } from './callMachine';
+import { retryText, type CallLimits } from './limits';
 import type { Logger } from './log';
 import type { MediaEvent, MediaRoom } from './janus/gateway';
 import type {
@@ -43,6 +44,8 @@ export interface CallPorts {
   isDoNotDisturb(handle: string): boolean;
   /** Someone's busy/available state may have changed. */
   presenceChanged(handle: string): void;
+  /** How many calls may be placed, and may reach a callee (limits.ts). */
+  limits: Pick<CallLimits, 'placed' | 'reaches'>;
   log: Logger;
 }
 
@@ -214,6 +217,8 @@ export class CallService {
   private invite(from: Account, message: Extract<CallRequest, { type: 'call.invite' }>): void {
     const refuse = (reason: CallEnd['reason']) =>
       this.ports.send(from.handle, { type: 'call.ended', re: message.id, callId: message.callId, reason });
+    const placed = this.ports.limits.placed(from.handle);
+    if (placed > 0) throw new CallError('rate-limited', `Too many calls from you: try again ${retryText(placed)}`);
     if (this.callOf.has(from.handle)) throw new CallError('not-allowed', 'you are already in a call');
     if (this.calls.has(message.callId)) throw new CallError('not-allowed', 'that call id is in use');
     if (message.decision.role !== 'caller') throw new CallError('bad-message', "the caller's decision must have role 'caller'");
@@ -221,6 +226,10 @@ export class CallService {
     const callee = this.ports.accounts.byHandle(message.to);
     if (!callee) return void refuse('unknown-user');
     if (!this.ports.isConnected(callee.handle)) return void refuse('offline');
+    // Past here the callee hears of the call (a ring, or a missed call in its history): a flood
+    // reaches it only a few times a minute, and what is refused leaves no trace on its side.
+    const reaches = this.ports.limits.reaches(from.handle, callee.handle);
+    if (reaches > 0) throw new CallError('rate-limited', `Too many calls to ${callee.handle}: try again ${retryText(reaches)}`);
     const missed = (reason: 'dnd' | 'busy') => {
       refuse(reason);
       // The callee is not rung, but its history should show the call.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config';
+import { CONFIG_HELP, loadConfig } from './config';
+import { DEFAULT_LIMITS } from './limits';
 
 const janusEnv = { JANUS_WS_URL: 'ws://10.0.0.2:8188', JANUS_API_SECRET: 'secret-123', JANUS_ADMIN_KEY: 'adminkey-1' };
 
@@ -19,6 +20,18 @@ describe('server configuration', () => {
     expect(loadConfig([], janusEnv).janus.recordingsDir).toBeUndefined();
     expect(loadConfig([], { ...janusEnv, JANUS_RECORDINGS_DIR: '/srv/janus/rec' }).janus.recordingsDir).toBe('/srv/janus/rec');
     expect(loadConfig(['--recordings-dir', '/var/rec'], { ...janusEnv, JANUS_RECORDINGS_DIR: '/srv/janus/rec' }).janus.recordingsDir).toBe('/var/rec');
+  });
+
+  it('takes each limit from its flag, with defaults a deployment can keep', () => {
+    const defaults = loadConfig([], janusEnv).limits;
+    expect(defaults).toEqual(DEFAULT_LIMITS);
+    const set = loadConfig(['--calls-to-one-per-minute', '2', '--max-pending-per-address', '5', '--registrations-per-hour', '3', '--trust-proxy'], janusEnv).limits;
+    expect(set).toMatchObject({ callsToOnePerMinute: 2, pendingPerAddress: 5, registrationsPerAddressPerHour: 3, trustProxy: true, callsPerMinute: DEFAULT_LIMITS.callsPerMinute });
+    expect(() => loadConfig(['--messages-per-second', '0'], janusEnv)).toThrow(/limits\.messagesPerSecond/);
+    // Every limit the help lists is a flag the server takes.
+    const limitFlags = [...(CONFIG_HELP.split('Limits')[1] ?? '').matchAll(/--[a-z-]+/g)].map((match) => match[0]);
+    expect(limitFlags).toHaveLength(11);
+    for (const flag of limitFlags) expect(() => loadConfig(flag === '--trust-proxy' ? [flag] : [flag, '7'], janusEnv)).not.toThrow();
   });
 
   it('names every bad value', () => {

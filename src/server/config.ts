@@ -3,9 +3,11 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_LIMITS } from './limits';
 import { LOG_LEVELS } from './log';
 
 const Seconds = z.coerce.number().positive().max(3600);
+const Count = z.coerce.number().int().positive().max(1_000_000);
 
 export const ServerConfig = z.object({
   host: z.string().min(1),
@@ -26,6 +28,20 @@ export const ServerConfig = z.object({
   /** How long a call survives a party's lost signaling connection before it ends. */
   reconnectGraceSeconds: Seconds,
   logLevel: z.enum(LOG_LEVELS),
+  /** Limits across connections and accounts (limits.ts). */
+  limits: z.object({
+    pendingConnections: Count,
+    pendingPerAddress: Count,
+    loginsPerAddressPerMinute: Count,
+    loginsPerMinute: Count,
+    registrationsPerAddressPerHour: Count,
+    registrationsPerMinute: Count,
+    callsPerMinute: Count,
+    callsToOnePerMinute: Count,
+    callsReceivedPerMinute: Count,
+    messagesPerSecond: Count,
+    trustProxy: z.boolean(),
+  }),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
@@ -44,6 +60,24 @@ export const CONFIG_HELP = `softphone server
   --connect-timeout SECONDS   accepted calls whose media does not flow end after this (default 30)
   --reconnect-grace SECONDS   a call survives a lost connection this long (default 10)
   --log-level LEVEL           debug | info | warn | error (SOFTPHONE_LOG_LEVEL, default info)
+
+Limits (past one, the request is refused with the error code rate-limited):
+  --max-pending-connections N        connections not logged in yet, in all; more are refused (503)
+                                     (default ${DEFAULT_LIMITS.pendingConnections})
+  --max-pending-per-address N        ... from one address (default ${DEFAULT_LIMITS.pendingPerAddress})
+  --logins-per-minute N              login and register attempts per address (default ${DEFAULT_LIMITS.loginsPerAddressPerMinute})
+  --logins-per-minute-total N        login and register attempts from everyone (default ${DEFAULT_LIMITS.loginsPerMinute})
+  --registrations-per-hour N         new accounts per address (default ${DEFAULT_LIMITS.registrationsPerAddressPerHour})
+  --registrations-per-minute-total N new accounts from everyone (default ${DEFAULT_LIMITS.registrationsPerMinute})
+  --calls-per-minute N               calls one account may place (default ${DEFAULT_LIMITS.callsPerMinute})
+  --calls-to-one-per-minute N        calls from one caller that ring one callee or reach it as missed
+                                     (default ${DEFAULT_LIMITS.callsToOnePerMinute})
+  --calls-received-per-minute N      calls that ring one callee or reach it as missed, from everyone
+                                     (default ${DEFAULT_LIMITS.callsReceivedPerMinute})
+  --messages-per-second N            messages one account may send over all its connections
+                                     (default ${DEFAULT_LIMITS.messagesPerSecond})
+  --trust-proxy                      count clients by the last X-Forwarded-For address (only behind
+                                     a reverse proxy that sets it)
 `;
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
@@ -63,6 +97,17 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
       'connect-timeout': { type: 'string' },
       'reconnect-grace': { type: 'string' },
       'log-level': { type: 'string' },
+      'max-pending-connections': { type: 'string' },
+      'max-pending-per-address': { type: 'string' },
+      'logins-per-minute': { type: 'string' },
+      'logins-per-minute-total': { type: 'string' },
+      'registrations-per-hour': { type: 'string' },
+      'registrations-per-minute-total': { type: 'string' },
+      'calls-per-minute': { type: 'string' },
+      'calls-to-one-per-minute': { type: 'string' },
+      'calls-received-per-minute': { type: 'string' },
+      'messages-per-second': { type: 'string' },
+      'trust-proxy': { type: 'boolean' },
     },
   });
   const result = ServerConfig.safeParse({
@@ -80,6 +125,19 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     connectTimeoutSeconds: values['connect-timeout'] ?? 30,
     reconnectGraceSeconds: values['reconnect-grace'] ?? 10,
     logLevel: values['log-level'] ?? env.SOFTPHONE_LOG_LEVEL ?? 'info',
+    limits: {
+      pendingConnections: values['max-pending-connections'] ?? DEFAULT_LIMITS.pendingConnections,
+      pendingPerAddress: values['max-pending-per-address'] ?? DEFAULT_LIMITS.pendingPerAddress,
+      loginsPerAddressPerMinute: values['logins-per-minute'] ?? DEFAULT_LIMITS.loginsPerAddressPerMinute,
+      loginsPerMinute: values['logins-per-minute-total'] ?? DEFAULT_LIMITS.loginsPerMinute,
+      registrationsPerAddressPerHour: values['registrations-per-hour'] ?? DEFAULT_LIMITS.registrationsPerAddressPerHour,
+      registrationsPerMinute: values['registrations-per-minute-total'] ?? DEFAULT_LIMITS.registrationsPerMinute,
+      callsPerMinute: values['calls-per-minute'] ?? DEFAULT_LIMITS.callsPerMinute,
+      callsToOnePerMinute: values['calls-to-one-per-minute'] ?? DEFAULT_LIMITS.callsToOnePerMinute,
+      callsReceivedPerMinute: values['calls-received-per-minute'] ?? DEFAULT_LIMITS.callsReceivedPerMinute,
+      messagesPerSecond: values['messages-per-second'] ?? DEFAULT_LIMITS.messagesPerSecond,
+      trustProxy: values['trust-proxy'] ?? DEFAULT_LIMITS.trustProxy,
+    },
   });
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);

@@ -204,3 +204,54 @@ export function retryText(waitMs: number): string {
   if (seconds <= 90) return 'in a minute';
   return `in ${Math.ceil(seconds / 60)} minutes`;
 }
+
+/** Everything the signaling server limits, built from the configured `Limits`. */
+export class ServerLimits {
+  readonly pending: PendingConnections;
+  readonly calls: CallLimits;
+  private readonly loginsByAddress: RateLimiter;
+  private readonly logins: RateLimiter;
+  private readonly registrationsByAddress: RateLimiter;
+  private readonly registrations: RateLimiter;
+  private readonly messagesByAccount: RateLimiter;
+
+  constructor(
+    readonly limits: Limits,
+    now: () => number = Date.now,
+  ) {
+    this.pending = new PendingConnections(limits);
+    this.calls = new CallLimits(limits, now);
+    this.loginsByAddress = new RateLimiter(limits.loginsPerAddressPerMinute, 60_000, MAX_KEYS, now);
+    this.logins = new RateLimiter(limits.loginsPerMinute, 60_000, MAX_KEYS, now);
+    this.registrationsByAddress = new RateLimiter(limits.registrationsPerAddressPerHour, 3_600_000, MAX_KEYS, now);
+    this.registrations = new RateLimiter(limits.registrationsPerMinute, 60_000, MAX_KEYS, now);
+    // A burst of two seconds' worth, as the per-connection bucket has.
+    this.messagesByAccount = new RateLimiter(limits.messagesPerSecond * 2, 2000, MAX_KEYS, now);
+  }
+
+  /** The address of an HTTP request, as the limits count it. */
+  addressOf(request: { socket: { remoteAddress?: string | undefined }; headers: Record<string, string | string[] | undefined> }): string {
+    return clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], this.limits.trustProxy);
+  }
+
+  /** A login or register attempt from `address`: milliseconds to wait when there are too many. */
+  login(address: string): number {
+    return takeAll([
+      [this.loginsByAddress, address],
+      [this.logins, ''],
+    ]);
+  }
+
+  /** A new account from `address`: milliseconds to wait when there are too many. */
+  registration(address: string): number {
+    return takeAll([
+      [this.registrationsByAddress, address],
+      [this.registrations, ''],
+    ]);
+  }
+
+  /** A message from the account `handle`: milliseconds to wait when it sends too many. */
+  message(handle: string): number {
+    return this.messagesByAccount.take(handle);
+  }
+}

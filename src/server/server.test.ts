@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerConfig } from './config';
+import { DEFAULT_LIMITS } from './limits';
 import { startServer, type RunningServer } from './server';
 import { silentLog } from './testing/signalingFakes';
 
@@ -35,6 +36,7 @@ export function testConfig(dataDir: string, webRoot: string): ServerConfig {
     connectTimeoutSeconds: 30,
     reconnectGraceSeconds: 10,
     logLevel: 'error',
+    limits: DEFAULT_LIMITS,
   };
 }
 

@@ -38,6 +38,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     ringTimeoutMs: config.ringTimeoutSeconds * 1000,
     connectTimeoutMs: config.connectTimeoutSeconds * 1000,
     reconnectGraceMs: config.reconnectGraceSeconds * 1000,
+    limits: config.limits,
   });
   media.onLost(() => signaling.mediaServerLost());
   await media.start();

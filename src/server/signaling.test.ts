@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AccountStore } from './accounts';
+import type { Limits } from './limits';
 import type { RoomFactory } from './calls';
 import { CloseCode, SignalingServer } from './signaling';
 import { FakeRoom, rawLogin, silentLog, TestUser } from './testing/signalingFakes';
@@ -27,7 +28,9 @@ afterEach(async () => {
   rooms = [];
 });
 
-async function startHarness(overrides: Partial<{ ringTimeoutMs: number; reconnectGraceMs: number; accounts: AccountStore }> = {}): Promise<Harness> {
+async function startHarness(
+  overrides: Partial<{ ringTimeoutMs: number; reconnectGraceMs: number; accounts: AccountStore; limits: Partial<Limits> }> = {},
+): Promise<Harness> {
   const accounts = overrides.accounts ?? new AccountStore(':memory:');
   const state = { failNext: false };
   const roomFactory: RoomFactory = {
@@ -45,6 +48,7 @@ async function startHarness(overrides: Partial<{ ringTimeoutMs: number; reconnec
     ringTimeoutMs: overrides.ringTimeoutMs ?? 10_000,
     connectTimeoutMs: 10_000,
     reconnectGraceMs: overrides.reconnectGraceMs ?? 10_000,
+    ...(overrides.limits ? { limits: overrides.limits } : {}),
   });
   const server = http.createServer();
   server.on('upgrade', (request, socket, head) => signaling.handleUpgrade(request, socket, head));
@@ -381,5 +385,107 @@ describe('presence', () => {
     }
     tcp.resume();
     expect(await closed).toBe(CloseCode.tooSlow);
+  });
+});
+
+describe('limits across connections and accounts', () => {
+  const invite = (user: TestUser, n: number, to: string) =>
+    user.client.request({ type: 'call.invite', callId: callId(n), to, video: false, decision: decision('caller') });
+
+  it('lets one caller’s invite-and-cancel loop ring the callee only a few times, and tells the caller why', async () => {
+    const harness = await startHarness({ limits: { callsPerMinute: 1000, callsToOnePerMinute: 3 } });
+    const { alice, bob } = await twoUsers(harness);
+    const refused: unknown[] = [];
+    for (let n = 100; n < 140; n++) {
+      try {
+        await invite(alice, n, 'bob');
+        alice.client.send({ type: 'call.cancel', callId: callId(n) });
+        await alice.next('call.ended');
+      } catch (error) {
+        refused.push(error);
+      }
+    }
+    await alice.client.request({ type: 'ping' });
+    await bob.client.request({ type: 'ping' });
+    expect(bob.received('call.incoming')).toHaveLength(3);
+    expect(refused).toHaveLength(37);
+    expect(refused[0]).toMatchObject({ code: 'rate-limited', message: expect.stringMatching(/^Too many calls to bob: try again in \d+ seconds$/) });
+  });
+
+  it('caps what many callers together make ring or miss at one callee, and refused invites leave no missed call', async () => {
+    const harness = await startHarness({ limits: { callsToOnePerMinute: 3, callsReceivedPerMinute: 5 } });
+    const bob = new TestUser('bob');
+    await bob.connect(harness.url);
+    await bob.client.request({ type: 'presence.set', status: 'dnd' });
+    const callers = await Promise.all(
+      Array.from({ length: 9 }, async (_, i) => {
+        const user = new TestUser(`mallory${i}`);
+        await user.connect(harness.url);
+        return user;
+      }),
+    );
+    const outcomes = await Promise.all(
+      callers.flatMap((user, i) => Array.from({ length: 10 }, (_, k) => invite(user, 200 + i * 10 + k, 'bob').then((answer) => answer.type, (error: SignalingError) => error.code))),
+    );
+    await bob.client.request({ type: 'ping' });
+    // Do-not-disturb holds: nothing rings, and at most the limit shows up as missed.
+    expect(bob.received('call.incoming')).toHaveLength(0);
+    expect(bob.received('call.missed')).toHaveLength(5);
+    expect(outcomes.filter((outcome) => outcome === 'call.ended')).toHaveLength(5);
+    expect(outcomes.filter((outcome) => outcome === 'rate-limited')).toHaveLength(85);
+  });
+
+  it('counts every invite an account places, wherever it goes', async () => {
+    const harness = await startHarness({ limits: { callsPerMinute: 4 } });
+    const { alice } = await twoUsers(harness);
+    for (let n = 300; n < 304; n++) expect(await invite(alice, n, `nobody${n}`)).toMatchObject({ reason: 'unknown-user' });
+    await expect(invite(alice, 304, 'nobody')).rejects.toMatchObject({ code: 'rate-limited', message: expect.stringMatching(/^Too many calls from you/) });
+  });
+
+  it('limits new accounts and logins per address', async () => {
+    const harness = await startHarness({ limits: { registrationsPerAddressPerHour: 3, loginsPerAddressPerMinute: 6 } });
+    const results: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const user = new TestUser(`flood${i}`);
+      results.push(await user.connect(harness.url).then(() => 'registered', (error: SignalingError) => error.code));
+      user.client.close();
+    }
+    expect(results).toEqual(['registered', 'registered', 'registered', 'rate-limited', 'rate-limited', 'rate-limited']);
+    // Six attempts used the six logins a minute this address has: a known account waits too.
+    await expect(new TestUser('flood9').connect(harness.url)).rejects.toMatchObject({ code: 'rate-limited', message: expect.stringMatching(/^Too many logins from this address/) });
+  });
+
+  it('refuses connections past the count not logged in from one address, and takes them again after a login', async () => {
+    const harness = await startHarness({ limits: { pendingPerAddress: 3 } });
+    const status = (socket: WebSocket) =>
+      new Promise<number>((resolve) => {
+        socket.once('open', () => resolve(101));
+        socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+        socket.once('error', () => undefined);
+      });
+    const idle = [new WebSocket(harness.url), new WebSocket(harness.url)];
+    expect(await Promise.all(idle.map(status))).toEqual([101, 101]);
+    const alice = new TestUser('alice');
+    await alice.connect(harness.url);
+    const third = new WebSocket(harness.url);
+    expect(await status(third)).toBe(101);
+    expect(await status(new WebSocket(harness.url))).toBe(503);
+    third.close();
+    await new Promise((resolve) => third.once('close', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await status(new WebSocket(harness.url))).toBe(101);
+    for (const socket of idle) socket.close();
+  });
+
+  it('limits messages per account across its connections', async () => {
+    const harness = await startHarness({ limits: { messagesPerSecond: 5 } });
+    const { alice } = await twoUsers(harness);
+    const lookups = () => Promise.all(Array.from({ length: 6 }, () => alice.client.request({ type: 'lookup', handle: 'bob' }).then(() => 'ok', (error: SignalingError) => error.code)));
+    expect(await lookups()).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
+    alice.client.close();
+    await alice.connect(harness.url, false);
+    const second = await lookups();
+    expect(second.filter((outcome) => outcome === 'rate-limited').length).toBeGreaterThanOrEqual(1);
+    expect(second[0]).toBe('ok');
   });
 });

@@ -9,6 +9,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Account, AccountStore } from './accounts';
 import { CallError, CallService, type RoomFactory } from './calls';
 import type { Logger } from './log';
+import { DEFAULT_LIMITS, ServerLimits, retryText, type Limits } from './limits';
 import { Presence } from './presence';
 import { CAPTURE_REQUEST_TYPES, type CaptureRequest } from './recording/callCapture';
 import { identityKeyProblem, verifyIdentitySignature } from '../shared/crypto/identityKey';
@@ -36,6 +37,8 @@ export interface SignalingOptions {
   heartbeatMs?: number;
   /** Recording and transcription (recording/callCapture.ts); without it they are refused. */
   capture?: CaptureRequests;
+  /** Limits across connections and accounts; unset ones take DEFAULT_LIMITS. */
+  limits?: Partial<Limits>;
 }
 
 /** What signaling needs from the recording service. */
@@ -81,7 +84,13 @@ class ClientConnection {
   private loginAttempts = 0;
   alive = true;
 
-  constructor(readonly socket: WebSocket) {
+  constructor(
+    readonly socket: WebSocket,
+    /** Where it comes from, as the limits count it. */
+    readonly address: string,
+    /** Gives back its place among the connections not logged in. */
+    readonly loggedIn: () => void,
+  ) {
     this.send({ type: 'challenge', nonce: this.nonce });
   }
 
@@ -133,9 +142,11 @@ export class SignalingServer {
   private readonly presence: Presence;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly log: Logger;
+  private readonly limits: ServerLimits;
 
   constructor(private readonly options: SignalingOptions) {
     this.log = options.log;
+    this.limits = new ServerLimits({ ...DEFAULT_LIMITS, ...options.limits });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
     this.presence = new Presence(
       { isConnected: (handle) => this.online.has(handle), isInCall: (handle) => this.calls.isInCall(handle) },
@@ -149,6 +160,7 @@ export class SignalingServer {
         isConnected: (handle) => this.online.has(handle),
         isDoNotDisturb: (handle) => this.presence.isDoNotDisturb(handle),
         presenceChanged: (handle) => this.presence.changed(handle),
+        limits: this.limits.calls,
         log: options.log,
       },
       {
@@ -170,7 +182,15 @@ export class SignalingServer {
 
   /** Takes over an HTTP upgrade request for the signaling path. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+    const address = this.limits.addressOf(request);
+    const release = this.limits.pending.admit(address);
+    if (!release) {
+      // Refused before the WebSocket exists: too many connections are waiting to log in.
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 10\r\nContent-Type: text/plain\r\n\r\ntoo many connections not logged in: try again later\n', () => socket.destroy());
+      return;
+    }
+    socket.once('close', release);
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, address, release));
   }
 
   /** Delivers a message to a user's live connection; false when the user is not connected. */
@@ -192,8 +212,8 @@ export class SignalingServer {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private accept(socket: WebSocket): void {
-    const connection = new ClientConnection(socket);
+  private accept(socket: WebSocket, address: string, loggedIn: () => void): void {
+    const connection = new ClientConnection(socket, address, loggedIn);
     const loginTimer = setTimeout(() => {
       if (!connection.account) socket.close(CloseCode.loginTimeout, 'login timeout');
     }, this.options.loginTimeoutMs ?? 15_000);
@@ -243,6 +263,8 @@ export class SignalingServer {
     if (message.type === 'login' || message.type === 'register') return this.login(connection, message);
     const account = connection.account;
     if (!account) return connection.error('not-authenticated', 'log in first', message.id);
+    const wait = this.limits.message(account.handle);
+    if (wait > 0) return connection.error('rate-limited', `Too many messages from this account: try again ${retryText(wait)}`, message.id);
     if (isCaptureRequest(message)) {
       const capture = this.options.capture;
       if (!capture) return connection.error('unavailable', 'this server does not record or transcribe calls', message.id);
@@ -266,6 +288,8 @@ export class SignalingServer {
 
   private login(connection: ClientConnection, message: Extract<ClientMessage, { type: 'login' | 'register' }>): void {
     if (connection.account) return connection.error('not-allowed', 'already logged in', message.id);
+    const wait = this.limits.login(connection.address);
+    if (wait > 0) return connection.error('rate-limited', `Too many logins from this address: try again ${retryText(wait)}`, message.id);
     const keyProblem = identityKeyProblem(fromBase64Url(message.publicKey));
     if (keyProblem) return connection.error('bad-key', keyProblem, message.id);
     if (!connection.verifies(message.publicKey, message.signature)) {
@@ -279,6 +303,8 @@ export class SignalingServer {
         return connection.error('key-registered', `this key is already registered as ${account.handle}`, message.id);
       }
       if (!account) {
+        const wait = this.limits.registration(connection.address);
+        if (wait > 0) return connection.error('rate-limited', `Too many new accounts from this address: try again ${retryText(wait)}`, message.id);
         const result = this.options.accounts.register(message.handle, message.publicKey);
         if (!result.ok) return connection.error(result.reason, result.reason === 'handle-taken' ? `the handle ${message.handle} is taken` : 'this key is already registered', message.id);
         account = result.account;
@@ -289,6 +315,7 @@ export class SignalingServer {
 
     const previous = this.online.get(account.handle);
     connection.account = account;
+    connection.loggedIn();
     this.online.set(account.handle, connection);
     if (previous) {
       previous.account = null;
