@@ -1,5 +1,5 @@
-// Builds the Electron side: main (dist/main/index.cjs) and the sandboxed preload
-// (dist/preload/index.cjs), each one CommonJS file with Electron left to the runtime, plus the
+// Builds the Electron side: main (dist/main/index.cjs) and the sandboxed preloads
+// (dist/preload/index.cjs, and passphrase.cjs for main's passphrase window), each one CommonJS file with Electron left to the runtime, plus the
 // tray icons main loads at run time (dist/assets). The renderer is built by Vite (dist/renderer).
 // Run on its own (`node scripts/build-electron.mjs`) or from scripts/build.mjs.
 import { build } from 'esbuild';
@@ -26,6 +26,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/main/index.ts'], outfile: 'dist/main/index.cjs' }),
   // The preload runs at every page load: minified (with its source map) to start quickly.
   build({ ...common, entryPoints: ['src/preload/index.ts'], outfile: 'dist/preload/index.cjs', minify: true }),
+  // The preload of main's own passphrase window (identity export and import).
+  build({ ...common, entryPoints: ['src/preload/passphrase.ts'], outfile: 'dist/preload/passphrase.cjs', minify: true }),
 ]);
 
 // Every tray icon in assets/ (the TRAY table in src/main/desktopStatus.ts names them, with @2x twins).

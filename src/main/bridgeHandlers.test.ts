@@ -45,6 +45,16 @@ function setup() {
   const desktop = { setStatus: vi.fn() };
   const mediaAccess = { setPreview: vi.fn() };
   const restartApp = vi.fn();
+  // The user at main's dialogs: types the passphrase, picks the file, confirms.
+  const backupDialogs = {
+    askPassphrase: vi.fn(async (_request: unknown, accept: (answer: { passphrase: string; repeat: string }) => Promise<string | null>) =>
+      (await accept({ passphrase: 'a long passphrase', repeat: 'a long passphrase' })) === null,
+    ),
+    chooseSavePath: vi.fn(async () => '/home/alice/identity.json'),
+    chooseOpenPath: vi.fn(async () => '/home/alice/identity.json'),
+    confirmReplace: vi.fn(async () => true),
+  };
+  const backupFiles = { write: vi.fn(async () => undefined), read: vi.fn(async () => '{"format":"softphone-identity-backup"}') };
   const handlers = createBridgeHandlers<string, { sender: { postMessage: () => void } }>({
     identity,
     settings,
@@ -55,9 +65,11 @@ function setup() {
     desktop,
     mediaAccess,
     restartApp,
+    backupDialogs,
+    backupFiles,
   });
   const event = { sender: { postMessage: vi.fn() } };
-  return { security, keyPorts, identity, settings, contacts, history, desktop, mediaAccess, restartApp, handlers, event };
+  return { security, keyPorts, identity, settings, contacts, history, desktop, mediaAccess, restartApp, backupDialogs, backupFiles, handlers, event };
 }
 
 describe('createBridgeHandlers', () => {
@@ -120,39 +132,59 @@ describe('createBridgeHandlers', () => {
   });
 });
 
-describe('identity export and import', () => {
+describe('identity export and import (main’s own dialogs)', () => {
   const file = '{"format":"softphone-identity-backup"}';
 
-  it('exports and checks a file through the vault without restarting', async () => {
-    const { handlers, identity, restartApp, event } = setup();
-    expect(await handlers['identity.export']([{ passphrase: 'a long passphrase' }], event)).toMatchObject({ fileName: 'softphone-identity-alice.json' });
+  it('exports with the passphrase typed in main’s window to the file chosen in main, and tells the renderer only "done"', async () => {
+    const { handlers, identity, backupFiles, restartApp, event } = setup();
+    expect(await handlers['identity.exportBackup']([], event)).toBe('done');
     expect(identity.exportBackup).toHaveBeenCalledWith('a long passphrase');
-    expect(await handlers['identity.checkImport']([{ file, passphrase: 'p' }], event)).toMatchObject({ handle: 'bob' });
-    expect(identity.checkBackup).toHaveBeenCalledWith(file, 'p');
-    expect(identity.importBackup).not.toHaveBeenCalled();
+    expect(backupFiles.write).toHaveBeenCalledWith('/home/alice/identity.json', '{}');
     expect(restartApp).not.toHaveBeenCalled();
   });
 
-  it('imports, then restarts the app so every part uses the new identity', async () => {
-    const { handlers, identity, restartApp, event } = setup();
-    expect(await handlers['identity.import']([{ file, passphrase: 'p' }], event)).toMatchObject({ handle: 'bob' });
-    expect(identity.importBackup).toHaveBeenCalledWith(file, 'p');
+  it('imports after main’s confirmation, then restarts the app so every part uses the new identity', async () => {
+    const { handlers, identity, backupDialogs, restartApp, event } = setup();
+    expect(await handlers['identity.importBackup']([], event)).toBe('done');
+    expect(identity.checkBackup).toHaveBeenCalledWith(file, 'a long passphrase');
+    expect(backupDialogs.confirmReplace).toHaveBeenCalled();
+    expect(identity.importBackup).toHaveBeenCalledWith(file, 'a long passphrase');
     expect(restartApp).toHaveBeenCalledOnce();
+  });
+
+  it('says "cancelled" and replaces nothing when the user declines the replacement', async () => {
+    const { handlers, identity, backupDialogs, restartApp, event } = setup();
+    backupDialogs.confirmReplace.mockResolvedValueOnce(false);
+    expect(await handlers['identity.importBackup']([], event)).toBe('cancelled');
+    expect(identity.importBackup).not.toHaveBeenCalled();
+    expect(restartApp).not.toHaveBeenCalled();
   });
 
   it('does not restart when the import fails', async () => {
     const { handlers, identity, restartApp, event } = setup();
-    identity.importBackup.mockRejectedValue(new Error('The passphrase is wrong: it does not open this identity file.'));
-    await expect(handlers['identity.import']([{ file, passphrase: 'p' }], event)).rejects.toThrow(/passphrase is wrong/);
+    identity.importBackup.mockRejectedValue(new Error('The identity file could not be saved.'));
+    await expect(handlers['identity.importBackup']([], event)).rejects.toThrow(/could not be saved/);
     expect(restartApp).not.toHaveBeenCalled();
   });
 
   it('refuses to import during a call', async () => {
-    const { handlers, identity, security, restartApp, event } = setup();
+    const { handlers, identity, security, restartApp, backupDialogs, event } = setup();
     vi.mocked(security.activeCall).mockReturnValue({ callId: CALL_ID, e2ee: 'active' });
-    await expect(handlers['identity.import']([{ file, passphrase: 'p' }], event)).rejects.toThrow('Finish the call before importing an identity.');
+    await expect(handlers['identity.importBackup']([], event)).rejects.toThrow('Finish the call before importing an identity.');
+    expect(backupDialogs.chooseOpenPath).not.toHaveBeenCalled();
     expect(identity.importBackup).not.toHaveBeenCalled();
     expect(restartApp).not.toHaveBeenCalled();
+  });
+
+  it('opens one backup flow at a time', async () => {
+    const { handlers, backupDialogs, event } = setup();
+    let answer: (accepted: boolean) => void = () => undefined;
+    backupDialogs.askPassphrase.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    const first = handlers['identity.exportBackup']([], event);
+    await expect(handlers['identity.importBackup']([], event)).rejects.toThrow('An identity export or import is already open.');
+    answer(false);
+    expect(await first).toBe('cancelled');
+    expect(await handlers['identity.exportBackup']([], event)).toBe('done');
   });
 });
 

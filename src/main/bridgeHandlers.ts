@@ -5,6 +5,7 @@ import type { CallHistory } from '../shared/contacts/callHistory';
 import type { ContactBook } from '../shared/contacts/contactBook';
 import type { CallSecurity } from '../shared/e2ee/callSecurity';
 import type { DesktopShell } from './desktopShell';
+import { exportIdentity, importIdentity, type BackupDialogs, type BackupFiles } from './identityBackupFlow';
 import type { IdentityVault } from './identityVault';
 import type { BridgeHandlers } from './ipc';
 import type { KeyPortRecipient, KeyPortRegistry } from './keyPorts';
@@ -25,23 +26,32 @@ export interface BridgeHandlerDependencies<P> {
   mediaAccess: Pick<MediaAccess, 'setPreview'>;
   /** Restarts the app after an identity import, once the answer has gone back. */
   restartApp: () => void;
+  /** Main's own passphrase window and the system's file dialogs, for identity export and import. */
+  backupDialogs: BackupDialogs;
+  backupFiles: BackupFiles;
 }
 
 /** `E` is the invoke event; its `sender` (the app window) receives each call's key port. */
 export function createBridgeHandlers<P, E extends { sender: KeyPortRecipient<P> }>(deps: BridgeHandlerDependencies<P>): BridgeHandlers<E> {
   const { identity, settings, security, contacts, history, keyPorts } = deps;
+  const backupFlow = { identity, dialogs: deps.backupDialogs, files: deps.backupFiles, inCall: () => security.activeCall() !== null, restartApp: deps.restartApp };
+  let backupOpen = false;
+  const oneBackupAtATime = async <T>(flow: () => Promise<T>): Promise<T> => {
+    if (backupOpen) throw new Error('An identity export or import is already open.');
+    backupOpen = true;
+    try {
+      return await flow();
+    } finally {
+      backupOpen = false;
+    }
+  };
   return {
     'identity.get': () => identity.info(),
     'identity.setHandle': ([handle]) => identity.setHandle(handle),
     'identity.signLogin': ([nonce]) => security.signLogin(nonce),
-    'identity.export': ([{ passphrase }]) => identity.exportBackup(passphrase),
-    'identity.checkImport': ([{ file, passphrase }]) => identity.checkBackup(file, passphrase),
-    'identity.import': async ([{ file, passphrase }]) => {
-      if (security.activeCall()) throw new Error('Finish the call before importing an identity.');
-      const imported = await identity.importBackup(file, passphrase);
-      deps.restartApp();
-      return imported;
-    },
+    // One backup flow at a time: a second request while main's windows are open is refused.
+    'identity.exportBackup': () => oneBackupAtATime(() => exportIdentity(backupFlow)),
+    'identity.importBackup': () => oneBackupAtATime(() => importIdentity(backupFlow)),
     'settings.get': () => settings.state(),
     'settings.update': ([patch]) => settings.update(patch),
     'app.status': ([status]) => {

@@ -20,6 +20,7 @@ import { IdentityVault } from './identityVault';
 import { isAppMainFrame, registerBridgeHandlers } from './ipc';
 import { KeyPortRegistry } from './keyPorts';
 import { MediaAccess } from './mediaAccess';
+import { diskBackupFiles, electronBackupDialogs } from './passphraseWindow';
 import { QuitGate } from './quitGate';
 import { protectionFromEnvironment } from './sealedFile';
 import { cspFor, guardSession, guardWebContents, openExternalSafely } from './security';
@@ -32,6 +33,7 @@ const RENDERER_DIR = join(__dirname, '..', 'renderer');
 /** How often main looks at whether an update step is due (the policy decides what, if anything). */
 const UPDATE_REVIEW_INTERVAL_MS = 60_000;
 const PRELOAD_PATH = join(__dirname, '..', 'preload', 'index.cjs');
+const PASSPHRASE_PRELOAD_PATH = join(__dirname, '..', 'preload', 'passphrase.cjs');
 const ASSETS_DIR = join(__dirname, '..', 'assets');
 
 // Before anything reads userData: the single-instance lock, the stores and Chromium's profile all
@@ -138,7 +140,20 @@ async function start(): Promise<void> {
       app.relaunch();
       app.quit();
     }, 500);
-  const handlers = createBridgeHandlers({ identity, settings, security, contacts, history, keyPorts, desktop, mediaAccess, restartApp });
+  const backupDialogs = electronBackupDialogs({ BrowserWindow, dialog, parent: () => mainWindow, preloadPath: PASSPHRASE_PRELOAD_PATH });
+  const handlers = createBridgeHandlers({
+    identity,
+    settings,
+    security,
+    contacts,
+    history,
+    keyPorts,
+    desktop,
+    mediaAccess,
+    restartApp,
+    backupDialogs,
+    backupFiles: diskBackupFiles,
+  });
   registerBridgeHandlers(ipcMain, handlers, (event) => isAppMainFrame(event.senderFrame));
 
   const endCallInProgress = () => {

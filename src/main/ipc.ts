@@ -1,15 +1,15 @@
-// The one way main answers the renderer: every channel of the bridge contract is registered here,
+// The one way main answers the renderer: every channel of the desktop contract is registered here,
 // and every call is checked before a handler sees it — the sender must be the app's own page in
 // the main frame (like VS Code's validatedIpcMain), and the arguments must parse with the
 // channel's schema. Results are parsed too, so a handler bug cannot leak an unexpected shape.
 // Argument values are never logged: they include handshake messages and signatures.
 import type { WebFrameMain } from 'electron';
 import type { ZodError } from 'zod';
-import { bridgeContract, type BridgeArgs, type BridgeChannel, type BridgeResult } from '../shared/bridge';
+import { desktopContract, type BridgeArgs, type BridgeResult, type DesktopChannel } from '../shared/bridge';
 import { isAppUrl } from '../shared/desktop/appOrigin';
 import { ipcChannel } from '../shared/desktop/ipcChannels';
 
-export const BRIDGE_CHANNELS = Object.keys(bridgeContract) as BridgeChannel[];
+export const BRIDGE_CHANNELS = Object.keys(desktopContract) as DesktopChannel[];
 
 /** The part of Electron's ipcMain the wrapper uses. */
 export interface InvokeRegistry<E> {
@@ -18,7 +18,7 @@ export interface InvokeRegistry<E> {
 
 /** One handler per channel: the parsed arguments, and the invoke event for handlers that need the sender. */
 export type BridgeHandlers<E> = {
-  [C in BridgeChannel]: (args: BridgeArgs<C>, event: E) => Promise<BridgeResult<C>> | BridgeResult<C>;
+  [C in DesktopChannel]: (args: BridgeArgs<C>, event: E) => Promise<BridgeResult<C>> | BridgeResult<C>;
 };
 
 /** The sender check for Electron's invoke events: the app's page, in its main frame. */
@@ -36,7 +36,7 @@ export function registerBridgeHandlers<E>(
   }
 }
 
-async function handleInvoke<C extends BridgeChannel, E>(
+async function handleInvoke<C extends DesktopChannel, E>(
   channel: C,
   handlers: BridgeHandlers<E>,
   isTrustedSender: (event: E) => boolean,
@@ -48,7 +48,7 @@ async function handleInvoke<C extends BridgeChannel, E>(
     console.warn(`IPC ${wire} refused: the sender is not the app window`);
     throw new Error(`${wire}: refused, the request did not come from the app window`);
   }
-  const { args: argsSchema, result: resultSchema } = bridgeContract[channel];
+  const { args: argsSchema, result: resultSchema } = desktopContract[channel];
   const args = argsSchema.safeParse(rawArgs);
   if (!args.success) {
     console.warn(`IPC ${wire} refused: invalid arguments at ${issuePaths(args.error)}`);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { bridgeContract, KEY_PORT_MESSAGE, type HostEvent } from '../shared/bridge';
+import { desktopContract, KEY_PORT_MESSAGE, type HostEvent } from '../shared/bridge';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import { HOST_EVENT_CHANNEL } from '../shared/desktop/ipcChannels';
 import { createSoftphoneApi, forwardKeyPorts, type PreloadIpc } from './api';
@@ -32,7 +32,7 @@ afterEach(() => vi.restoreAllMocks());
 describe('createSoftphoneApi', () => {
   it('has one method per channel of the contract, plus onEvent, and nothing else', () => {
     const api = createSoftphoneApi(fakeIpcRenderer().ipc);
-    expect(Object.keys(api).sort()).toEqual([...Object.keys(bridgeContract), 'onEvent'].sort());
+    expect(Object.keys(api).sort()).toEqual([...Object.keys(desktopContract), 'onEvent'].sort());
     expect(Object.values(api).every((value) => typeof value === 'function')).toBe(true);
   });
 

@@ -1,9 +1,9 @@
-// What the preload gives the page, built from the bridge contract without touching Electron, so it
+// What the preload gives the page, built from the desktop contract without touching Electron, so it
 // can be tested under Node: one named async method per channel (the channel name is the method
 // name), host events checked against their schema, and each call's frame-key port passed on to the
 // page. Nothing else crosses: no ipcRenderer, no generic send.
 import { z } from 'zod';
-import { bridgeContract, HostEvent, KEY_PORT_MESSAGE, type BridgeChannel, type HostCalls, type PreloadApi } from '../shared/bridge';
+import { desktopContract, HostEvent, KEY_PORT_MESSAGE, type DesktopCalls, type DesktopChannel, type PreloadApi } from '../shared/bridge';
 import { CallId } from '../shared/protocol';
 import { APP_ORIGIN } from '../shared/desktop/appOrigin';
 import { HOST_EVENT_CHANNEL, ipcChannel } from '../shared/desktop/ipcChannels';
@@ -21,13 +21,13 @@ export interface PortRecipientWindow<P> {
 }
 
 export function createSoftphoneApi<P>(ipc: PreloadIpc<P>): PreloadApi {
-  const call = (channel: BridgeChannel) => {
-    const { result } = bridgeContract[channel];
+  const call = (channel: DesktopChannel) => {
+    const { result } = desktopContract[channel];
     return async (...args: unknown[]) => result.parse(await ipc.invoke(ipcChannel(channel), ...args));
   };
   // Each method is built from its channel's entry, so it has that channel's signature; TypeScript
   // cannot follow that through Object.fromEntries.
-  const calls = Object.fromEntries((Object.keys(bridgeContract) as BridgeChannel[]).map((channel) => [channel, call(channel)])) as HostCalls;
+  const calls = Object.fromEntries((Object.keys(desktopContract) as DesktopChannel[]).map((channel) => [channel, call(channel)])) as DesktopCalls;
 
   return {
     ...calls,

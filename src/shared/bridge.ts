@@ -1,8 +1,10 @@
 // The contract between the renderer and its host: Electron main behind the preload, or the web
 // host in a browser. One entry per channel with the schemas of its arguments and result. The
-// preload builds one named method per channel from this table; main registers each handler through
-// one wrapper that checks the sender and parses the arguments; the web host implements the same
-// methods in the page. The renderer sees both through one interface (renderer/host/bridge.ts).
+// preload builds one named method per channel of the desktop contract; main registers each handler
+// through one wrapper that checks the sender and parses the arguments; the web host implements the
+// web contract in the page. The channels both hosts share are `bridgeContract`; they differ only in
+// identity backup (see `desktopBackupContract` and `pageBackupContract`). The renderer sees both
+// through one interface (renderer/host/bridge.ts).
 //
 // Key material never crosses this boundary: main signs and runs the handshake itself, and the
 // per-call frame keys go straight to the renderer's encryption worker over a MessagePort.
@@ -116,18 +118,6 @@ export const bridgeContract = {
   'identity.setHandle': { args: z.tuple([Handle]), result: IdentityInfo },
   /** Signs the server's login challenge (the host builds the signed bytes itself). */
   'identity.signLogin': { args: z.tuple([Nonce]), result: Signature },
-  /** Encrypts this device's identity with the passphrase, as a file to move it to a new device. */
-  'identity.export': {
-    args: z.tuple([z.object({ passphrase: NewBackupPassphrase })]),
-    result: z.object({ fileName: z.string().regex(/^[a-z0-9._-]{1,80}$/), contents: BackupFileText }),
-  },
-  /** Opens an identity file without changing anything: the identity in it, for the user to confirm. */
-  'identity.checkImport': { args: z.tuple([IdentityImport]), result: IdentityInfo },
-  /**
-   * Replaces this device's identity with the one in the file, once the user confirmed. Refused
-   * during a call. The host then restarts the app, so every part of it uses the new identity.
-   */
-  'identity.import': { args: z.tuple([IdentityImport]), result: IdentityInfo },
   'settings.get': { args: noArgs, result: SettingsState },
   'settings.update': { args: z.tuple([SettingsPatch]), result: Settings },
   /** What the app is doing now (presence, a ringing call): the desktop's tray, notification and mute shortcut follow it. */
@@ -182,15 +172,70 @@ export const bridgeContract = {
   'call.end': { args: z.tuple([z.object({ callId: CallId })]), result: z.null() },
 } as const;
 
-export type BridgeContract = typeof bridgeContract;
-export type BridgeChannel = keyof BridgeContract;
-export type BridgeArgs<C extends BridgeChannel> = z.infer<BridgeContract[C]['args']>;
-export type BridgeResult<C extends BridgeChannel> = z.infer<BridgeContract[C]['result']>;
+/** What a main-owned identity backup dialog tells the renderer: nothing but how it ended. */
+export const BackupOutcome = z.enum(['done', 'cancelled']);
+export type BackupOutcome = z.infer<typeof BackupOutcome>;
 
-/** What the host does for the renderer: one async method per channel. */
-export type HostCalls = {
-  [C in BridgeChannel]: (...args: BridgeArgs<C>) => Promise<BridgeResult<C>>;
+/**
+ * Identity backup in the desktop app. Main asks for the passphrase in a window of its own, picks
+ * the file with the system's save or open dialog, and confirms an import in its own dialog; the
+ * renderer starts the flow and learns only whether it was done or cancelled (a failure is an
+ * error with its reason). No passphrase, file content or path crosses the bridge, so a
+ * compromised renderer can neither export the key under a passphrase it knows nor replace the
+ * identity without the user.
+ */
+export const desktopBackupContract = {
+  /** Encrypts this device's identity with a passphrase the user types in main's window, into a file they choose. */
+  'identity.exportBackup': { args: noArgs, result: BackupOutcome },
+  /**
+   * Replaces this device's identity with one from a file the user chooses and opens with its
+   * passphrase, after they confirm in main's dialog. Refused during a call. Main then restarts.
+   */
+  'identity.importBackup': { args: noArgs, result: BackupOutcome },
+} as const;
+
+/**
+ * Identity backup in the web client, where the page asks for the passphrase and handles the file.
+ * It differs from the desktop because there is nothing else: the web host is page script served
+ * by the same server as the UI, and the identity seed already sits in the page's storage, so a
+ * dialog of the host's own would protect nothing the page cannot already read.
+ */
+export const pageBackupContract = {
+  /** Encrypts this device's identity with the passphrase, as a file to move it to a new device. */
+  'identity.export': {
+    args: z.tuple([z.object({ passphrase: NewBackupPassphrase })]),
+    result: z.object({ fileName: z.string().regex(/^[a-z0-9._-]{1,80}$/), contents: BackupFileText }),
+  },
+  /** Opens an identity file without changing anything: the identity in it, for the user to confirm. */
+  'identity.checkImport': { args: z.tuple([IdentityImport]), result: IdentityInfo },
+  /**
+   * Replaces this device's identity with the one in the file, once the user confirmed. Refused
+   * during a call. The host then restarts the app, so every part of it uses the new identity.
+   */
+  'identity.import': { args: z.tuple([IdentityImport]), result: IdentityInfo },
+} as const;
+
+/** Every channel main answers (and the preload exposes). */
+export const desktopContract = { ...bridgeContract, ...desktopBackupContract } as const;
+/** Every channel the web host answers. */
+export const webContract = { ...bridgeContract, ...pageBackupContract } as const;
+
+type AnyContract = typeof bridgeContract & typeof desktopBackupContract & typeof pageBackupContract;
+export type BridgeChannel = keyof AnyContract;
+export type DesktopChannel = keyof typeof desktopContract;
+export type WebChannel = keyof typeof webContract;
+export type BridgeArgs<C extends BridgeChannel> = z.infer<AnyContract[C]['args']>;
+export type BridgeResult<C extends BridgeChannel> = z.infer<AnyContract[C]['result']>;
+
+type CallsOf<C extends BridgeChannel> = {
+  [K in C]: (...args: BridgeArgs<K>) => Promise<BridgeResult<K>>;
 };
+/** What every host does for the renderer: one async method per shared channel. */
+export type HostCalls = CallsOf<keyof typeof bridgeContract>;
+/** What main does for the renderer (through the preload). */
+export type DesktopCalls = CallsOf<DesktopChannel>;
+/** What the web host does for the renderer. */
+export type WebCalls = CallsOf<WebChannel>;
 
 /** Events the host raises in the renderer (tray, notifications, deep links, shortcuts). */
 export const HostEvent = z.discriminatedUnion('type', [
@@ -205,7 +250,7 @@ export type HostEvent = z.infer<typeof HostEvent>;
  * What the Electron preload exposes as `window.softphone`: one method per channel, plus host
  * events. The preload's object satisfies this type; the renderer reads `window.softphone` as it.
  */
-export type PreloadApi = HostCalls & {
+export type PreloadApi = DesktopCalls & {
   onEvent(listener: (event: HostEvent) => void): () => void;
 };
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { HostBridge } from './bridge';
 import { webIdentityBackupCalls } from './webIdentityBackup';
 import { WebCallNotifier } from './webNotifier';
-import { bridgeContract, type BridgeChannel, type FrameKeysMessage, type HostCalls } from '../../shared/bridge';
+import { webContract, type FrameKeysMessage, type WebCalls, type WebChannel } from '../../shared/bridge';
 import { CallHistory, type StoredCallHistory } from '../../shared/contacts/callHistory';
 import { ContactBook, type StoredContactBook } from '../../shared/contacts/contactBook';
 import type { RecordStore } from '../../shared/contacts/recordStore';
@@ -78,15 +78,15 @@ async function openKeepingAside<T>(storage: Storage, key: string, open: () => Pr
   }
 }
 
-/** Checks the arguments and the result of every call against the bridge contract, as main does. */
-function validated(calls: HostCalls): HostCalls {
-  const wrapped: Partial<Record<BridgeChannel, unknown>> = {};
-  for (const channel of Object.keys(bridgeContract) as BridgeChannel[]) {
-    const { args, result } = bridgeContract[channel];
+/** Checks the arguments and the result of every call against the web contract, as main does. */
+function validated(calls: WebCalls): WebCalls {
+  const wrapped: Partial<Record<WebChannel, unknown>> = {};
+  for (const channel of Object.keys(webContract) as WebChannel[]) {
+    const { args, result } = webContract[channel];
     const call = calls[channel] as (...values: unknown[]) => Promise<unknown>;
     wrapped[channel] = async (...values: unknown[]) => result.parse(await call(...(args.parse(values) as unknown[])));
   }
-  return wrapped as HostCalls;
+  return wrapped as WebCalls;
 }
 
 export async function createWebHost(storage: Storage = window.localStorage): Promise<HostBridge> {
@@ -138,7 +138,7 @@ export async function createWebHost(storage: Storage = window.localStorage): Pro
 
   const notifier = new WebCallNotifier(() => settings.notifications);
 
-  const calls: HostCalls = {
+  const calls: WebCalls = {
     'identity.get': async () => identityInfo(),
     'identity.setHandle': async (handle) => {
       identity = { ...identity, handle };

@@ -1,7 +1,7 @@
 // Identity export and import for the web host, over the identity kept in the browser's storage.
 // Importing writes the new identity and reloads the page, which starts over with it (as the
 // desktop app restarts).
-import type { HostCalls } from '../../shared/bridge';
+import type { WebCalls } from '../../shared/bridge';
 import { fingerprint } from '../../shared/e2ee/securityCode';
 import { toBase64Url } from '../../shared/encoding';
 import { backupFileName, exportIdentityBackup, importIdentityBackup } from '../../shared/identityBackup';
@@ -20,7 +20,7 @@ export interface WebIdentityBackupOptions {
   restart: () => void;
 }
 
-type BackupCalls = Pick<HostCalls, 'identity.export' | 'identity.checkImport' | 'identity.import'>;
+type BackupCalls = Pick<WebCalls, 'identity.export' | 'identity.checkImport' | 'identity.import'>;
 
 export function webIdentityBackupCalls(options: WebIdentityBackupOptions): BackupCalls {
   const infoOf = (publicKey: Uint8Array, handle: Handle | null) => ({ publicKey: toBase64Url(publicKey), handle, fingerprint: fingerprint(publicKey) });

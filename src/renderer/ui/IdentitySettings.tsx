@@ -1,19 +1,21 @@
 // The identity section of Settings: the handle and the key's fingerprint, export of the identity to
 // a passphrase-encrypted file, and import of such a file (after the user confirms the replacement).
-// Passphrases stay in their input elements and a ref until used; they never enter React state.
+// In the desktop app both run in main's own windows and dialogs (the passphrase is typed there) and
+// this section only starts them and says how they ended. In the web client the page is the host,
+// so the forms are here; passphrases stay in their input elements and a ref until used and never
+// enter React state.
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useSession } from './context';
 import { offerDownload } from './offerDownload';
 import { hostErrorText } from '../host/hostError';
 import { useApp } from '../store/appStore';
-import { BackupPassphrase, NewBackupPassphrase, type IdentityInfo } from '../../shared/bridge';
+import { BackupPassphrase, NewBackupPassphrase, type BackupOutcome, type DesktopCalls, type IdentityInfo, type WebCalls } from '../../shared/bridge';
 
 function firstIssue(result: { success: true } | { success: false; error: { issues: { message: string }[] } }): string | null {
   return result.success ? null : (result.error.issues[0]?.message ?? 'not valid');
 }
 
-function ExportIdentity() {
-  const session = useSession();
+function ExportIdentity({ calls }: { calls: WebCalls }) {
   const passphrase = useRef<HTMLInputElement>(null);
   const repeat = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
@@ -30,7 +32,7 @@ function ExportIdentity() {
     setBusy(true);
     setOutcome(null);
     try {
-      const { fileName, contents } = await session.host.calls['identity.export']({ passphrase: value });
+      const { fileName, contents } = await calls['identity.export']({ passphrase: value });
       offerDownload(new Blob([contents], { type: 'application/json' }), fileName);
       for (const input of [passphrase.current, repeat.current]) if (input) input.value = '';
       setOutcome({ ok: true, text: `Exported as ${fileName}. Keep the file and its passphrase safe: together they are your identity.` });
@@ -62,8 +64,7 @@ function ExportIdentity() {
   );
 }
 
-function ImportIdentity({ current }: { current: IdentityInfo | null }) {
-  const session = useSession();
+function ImportIdentity({ calls, current }: { calls: WebCalls; current: IdentityInfo | null }) {
   const fileInput = useRef<HTMLInputElement>(null);
   const passphrase = useRef<HTMLInputElement>(null);
   /** The opened file and its passphrase between checking and confirming: a ref, not state. */
@@ -85,7 +86,7 @@ function ImportIdentity({ current }: { current: IdentityInfo | null }) {
     setProblem(null);
     try {
       const text = await file.text();
-      const identity = await session.host.calls['identity.checkImport']({ file: text, passphrase: value });
+      const identity = await calls['identity.checkImport']({ file: text, passphrase: value });
       pending.current = { file: text, passphrase: value };
       setFound(identity);
     } catch (error) {
@@ -106,7 +107,7 @@ function ImportIdentity({ current }: { current: IdentityInfo | null }) {
     setPhase('busy');
     setProblem(null);
     try {
-      await session.host.calls['identity.import'](request);
+      await calls['identity.import'](request);
       setPhase('imported');
     } catch (error) {
       setProblem(hostErrorText(error));
@@ -162,8 +163,53 @@ function ImportIdentity({ current }: { current: IdentityInfo | null }) {
   );
 }
 
+const DESKTOP_OUTCOME: Record<'export' | 'import', Record<BackupOutcome, string>> = {
+  export: { done: 'Identity exported. Keep the file and its passphrase safe: together they are your identity.', cancelled: 'Export cancelled: nothing was saved.' },
+  import: { done: 'Identity imported. Softphone is restarting with it…', cancelled: 'Import cancelled: this device keeps its identity.' },
+};
+
+/** The desktop app: main asks for the passphrase, the file and the confirmation in its own windows. */
+function DesktopIdentityBackup({ calls }: { calls: DesktopCalls }) {
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const run = async (action: 'export' | 'import') => {
+    setBusy(true);
+    setOutcome(null);
+    try {
+      const result = await calls[action === 'export' ? 'identity.exportBackup' : 'identity.importBackup']();
+      setOutcome({ ok: true, text: DESKTOP_OUTCOME[action][result] });
+    } catch (error) {
+      setOutcome({ ok: false, text: hostErrorText(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div role="group" aria-label="Identity backup">
+      <p className="hint">
+        To use this identity on a new device, export it to a file protected by a passphrase, then import the file there. Softphone asks for the passphrase and the
+        file in its own windows, and confirms before an import replaces this device’s identity.
+      </p>
+      <div className="actions">
+        <button type="button" onClick={() => void run('export')} disabled={busy}>
+          Export identity…
+        </button>
+        <button type="button" onClick={() => void run('import')} disabled={busy}>
+          Import identity…
+        </button>
+      </div>
+      {outcome && (
+        <p role={outcome.ok ? 'status' : 'alert'} className={outcome.ok ? 'hint' : 'error'}>
+          {outcome.text}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function IdentitySettings() {
   const identity = useApp((s) => s.identity);
+  const { host } = useSession();
   return (
     <fieldset>
       <legend>Identity</legend>
@@ -173,8 +219,14 @@ export function IdentitySettings() {
       <p>
         Identity key fingerprint: <code aria-label="Identity key fingerprint">{identity?.fingerprint}</code>
       </p>
-      <ExportIdentity />
-      <ImportIdentity current={identity} />
+      {host.kind === 'web' ? (
+        <>
+          <ExportIdentity calls={host.calls} />
+          <ImportIdentity calls={host.calls} current={identity} />
+        </>
+      ) : (
+        <DesktopIdentityBackup calls={host.calls} />
+      )}
     </fieldset>
   );
 }

@@ -1,9 +1,9 @@
 // Names on the wire between main and the preload. No Node or Electron imports: the sandboxed
 // preload bundles this module too.
-import type { BridgeChannel } from '../bridge';
+import type { DesktopChannel } from '../bridge';
 
 /** The IPC channel of a bridge channel. */
-export function ipcChannel(channel: BridgeChannel): `softphone:${BridgeChannel}` {
+export function ipcChannel(channel: DesktopChannel): `softphone:${DesktopChannel}` {
   return `softphone:${channel}`;
 }
 
