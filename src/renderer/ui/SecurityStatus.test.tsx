@@ -2,7 +2,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { SessionContext } from './context';
-import { SecurityStatus } from './SecurityStatus';
+import { SecurityStatus, WEB_CLIENT_TRUST } from './SecurityStatus';
 import type { AppSession } from '../app/appSession';
 import type { CallView } from '../store/appStore';
 
@@ -27,9 +27,9 @@ function call(fields: Partial<CallView>): CallView {
   };
 }
 
-function render(view: CallView): string {
+function render(view: CallView, hostKind: 'electron' | 'web' = 'electron'): string {
   return renderToStaticMarkup(
-    <SessionContext.Provider value={{} as AppSession}>
+    <SessionContext.Provider value={{ host: { kind: hostKind } } as unknown as AppSession}>
       <SecurityStatus call={view} />
     </SessionContext.Provider>,
   );
@@ -63,5 +63,14 @@ describe('SecurityStatus', () => {
     const established = { state: 'established' as const, securityCode: '12345678901234567890' };
     expect(render(call({ peerTrust: 'verified', e2ee: established }))).toContain('You verified bob.');
     expect(render(call({ peerTrust: 'pinned', e2ee: established }))).toContain('Mark bob as verified');
+  });
+
+  it('tells a web client user, in an end-to-end encrypted call, that the server serving the page is not kept out', () => {
+    const established = { state: 'established' as const, securityCode: '12345678901234567890' };
+    const web = render(call({ e2ee: established }), 'web');
+    expect(web).toContain(WEB_CLIENT_TRUST);
+    expect(WEB_CLIENT_TRUST).toMatch(/not whoever runs the server that serves this page/);
+    expect(WEB_CLIENT_TRUST).toMatch(/desktop app/);
+    expect(render(call({ e2ee: established }), 'electron')).not.toContain('comes from the server');
   });
 });

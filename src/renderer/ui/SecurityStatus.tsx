@@ -5,6 +5,13 @@ import type { CallView } from '../store/appStore';
 /** Frames that failed authentication, with none decrypted, before we tell the user (≈0.5 s of audio). */
 const UNDECRYPTABLE_FRAMES = 25;
 
+/**
+ * What end-to-end encryption in the web client does not cover: its code comes from the server each
+ * time the page loads, so whoever runs that server could send code that reads the keys.
+ */
+export const WEB_CLIENT_TRUST =
+  'In the web client, the app itself comes from the server each time you open it. End-to-end encryption keeps the media server and the network out of this call, but not whoever runs the server that serves this page: they could send a page that reads your keys. Use the desktop app to be safe from that too.';
+
 /** The call's encryption: end-to-end (with the security code), standard with the reason, or failed. */
 export function SecurityStatus({ call }: { call: CallView }) {
   const session = useSession();
@@ -73,6 +80,11 @@ export function SecurityStatus({ call }: { call: CallView }) {
           <p>
             Security code: <output aria-label="Security code">{formatSecurityCode(e2ee.securityCode)}</output>
           </p>
+          {session.host.kind === 'web' && (
+            <p className="hint" aria-label="What the web client’s encryption covers">
+              {WEB_CLIENT_TRUST}
+            </p>
+          )}
           {peerTrust === 'verified' ? (
             <p className="verified">You verified {peer}.</p>
           ) : (
