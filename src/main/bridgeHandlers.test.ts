@@ -67,6 +67,7 @@ function setup() {
     restartApp,
     backupDialogs,
     backupFiles,
+    atRest: () => ({ protected: false, description: 'Not protected at rest: this system has no key store.' }),
   });
   const event = { sender: { postMessage: vi.fn() } };
   return { security, keyPorts, identity, settings, contacts, history, desktop, mediaAccess, restartApp, backupDialogs, backupFiles, handlers, event };

@@ -1,6 +1,7 @@
 // What main does for each channel of the bridge: identity and settings from their stores, and
 // everything about a call's security delegated to the call security engine
 // (src/shared/e2ee/callSecurity.ts), plus the call's frame-key port.
+import type { IdentityAtRest } from '../shared/bridge';
 import type { CallHistory } from '../shared/contacts/callHistory';
 import type { ContactBook } from '../shared/contacts/contactBook';
 import type { CallSecurity } from '../shared/e2ee/callSecurity';
@@ -26,6 +27,8 @@ export interface BridgeHandlerDependencies<P> {
   mediaAccess: Pick<MediaAccess, 'setPreview'>;
   /** Restarts the app after an identity import, once the answer has gone back. */
   restartApp: () => void;
+  /** How the stores are sealed on this system (atRest.ts). */
+  atRest: () => IdentityAtRest;
   /** Main's own passphrase window and the system's file dialogs, for identity export and import. */
   backupDialogs: BackupDialogs;
   backupFiles: BackupFiles;
@@ -47,6 +50,7 @@ export function createBridgeHandlers<P, E extends { sender: KeyPortRecipient<P> 
   };
   return {
     'identity.get': () => identity.info(),
+    'identity.atRest': () => deps.atRest(),
     'identity.setHandle': ([handle]) => identity.setHandle(handle),
     'identity.signLogin': ([nonce]) => security.signLogin(nonce),
     // One backup flow at a time: a second request while main's windows are open is refused.

@@ -19,6 +19,7 @@ import { HostEventOutbox } from './hostEvents';
 import { IdentityVault } from './identityVault';
 import { isAppMainFrame, registerBridgeHandlers } from './ipc';
 import { KeyPortRegistry } from './keyPorts';
+import { atRestProtection } from './atRest';
 import { MediaAccess } from './mediaAccess';
 import { diskBackupFiles, electronBackupDialogs } from './passphraseWindow';
 import { QuitGate } from './quitGate';
@@ -153,6 +154,7 @@ async function start(): Promise<void> {
     restartApp,
     backupDialogs,
     backupFiles: diskBackupFiles,
+    atRest: () => atRestProtection(protection, process.platform, safeStorage),
   });
   registerBridgeHandlers(ipcMain, handlers, (event) => isAppMainFrame(event.senderFrame));
 

@@ -29,6 +29,7 @@ function fakeHandlers(): BridgeHandlers<FakeEvent> {
     'identity.get': vi.fn(() => ({ publicKey: PUBLIC_KEY, handle: null, fingerprint: 'abcd' })),
     'identity.setHandle': vi.fn(([handle]) => ({ publicKey: PUBLIC_KEY, handle, fingerprint: 'abcd' })),
     'identity.signLogin': vi.fn(() => SIGNATURE),
+    'identity.atRest': vi.fn(() => ({ protected: true, description: 'Encrypted at rest with KWallet.' })),
     'identity.exportBackup': vi.fn(() => 'done' as const),
     'identity.importBackup': vi.fn(() => 'cancelled' as const),
     'settings.get': vi.fn(() => ({ settings: { ...DEFAULT_SETTINGS }, problem: null })),

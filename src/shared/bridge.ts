@@ -23,6 +23,15 @@ export const IdentityInfo = z.object({
 });
 export type IdentityInfo = z.infer<typeof IdentityInfo>;
 
+/** How this device keeps the identity key at rest, as Settings' identity section says it. */
+export const IdentityAtRest = z.object({
+  /** False when anyone who can read the stored data can read the key (no key store, or the web client's storage). */
+  protected: z.boolean(),
+  /** One or two plain sentences: where the key is kept and who could read it. */
+  description: z.string().max(500),
+});
+export type IdentityAtRest = z.infer<typeof IdentityAtRest>;
+
 export const SettingsState = z.object({
   settings: Settings,
   /** Set when the stored settings could not be read: what happened and where the old file went. */
@@ -114,6 +123,8 @@ const noArgs = z.tuple([]);
 
 export const bridgeContract = {
   'identity.get': { args: noArgs, result: IdentityInfo },
+  /** How the identity key is protected at rest on this device. */
+  'identity.atRest': { args: noArgs, result: IdentityAtRest },
   /** Records the handle after the server accepted the registration. */
   'identity.setHandle': { args: z.tuple([Handle]), result: IdentityInfo },
   /** Signs the server's login challenge (the host builds the signed bytes itself). */

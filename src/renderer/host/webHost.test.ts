@@ -1,6 +1,6 @@
 // The web host keeps its records in the browser's storage: what happens when one is damaged.
 import { describe, expect, it } from 'vitest';
-import { createWebHost } from './webHost';
+import { createWebHost, WEB_IDENTITY_AT_REST } from './webHost';
 
 const KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 
@@ -100,5 +100,16 @@ describe('the web host’s stored settings', () => {
     const again = await (await createWebHost(storage)).calls['settings.get']();
     expect(again.problem).toBeNull();
     expect(storage.keys().filter((name) => name.startsWith('softphone/contacts.corrupt-'))).toHaveLength(1);
+  });
+});
+
+describe('the web host’s identity at rest', () => {
+  it('says the key is not protected at rest and page script can read it, and stores it where it says', async () => {
+    const storage = new MemoryStorage();
+    const host = await createWebHost(storage);
+    expect(await host.calls['identity.atRest']()).toEqual(WEB_IDENTITY_AT_REST);
+    expect(WEB_IDENTITY_AT_REST.protected).toBe(false);
+    expect(WEB_IDENTITY_AT_REST.description).toMatch(/^Not protected at rest: .*Any script the page runs — including code the server sends — can read it/);
+    expect(JSON.parse(storage.getItem('softphone/identity') ?? '{}')).toMatchObject({ seed: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
   });
 });

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { HostBridge } from './bridge';
 import { webIdentityBackupCalls } from './webIdentityBackup';
 import { WebCallNotifier } from './webNotifier';
-import { webContract, type FrameKeysMessage, type WebCalls, type WebChannel } from '../../shared/bridge';
+import { webContract, type FrameKeysMessage, type IdentityAtRest, type WebCalls, type WebChannel } from '../../shared/bridge';
 import { CallHistory, type StoredCallHistory } from '../../shared/contacts/callHistory';
 import { ContactBook, type StoredContactBook } from '../../shared/contacts/contactBook';
 import type { RecordStore } from '../../shared/contacts/recordStore';
@@ -22,6 +22,17 @@ const KEYS = {
   contacts: 'softphone/contacts',
   history: 'softphone/history',
 } as const;
+
+/**
+ * The web client's identity key at rest: the seed in localStorage, in the clear, because page
+ * script must sign with it. Keeping it as a non-extractable WebCrypto key is future work: the
+ * handshake's static key is derived from the seed, so it needs a handshake that does not.
+ */
+export const WEB_IDENTITY_AT_REST: IdentityAtRest = {
+  protected: false,
+  description:
+    'Not protected at rest: the web client keeps your identity key unencrypted in this browser’s storage for this site. Any script the page runs — including code the server sends — can read it, and so can anyone with access to this browser profile. The desktop app keeps it in the system’s key store.',
+};
 
 const StoredIdentity = z.object({
   version: z.literal(1),
@@ -140,6 +151,7 @@ export async function createWebHost(storage: Storage = window.localStorage): Pro
 
   const calls: WebCalls = {
     'identity.get': async () => identityInfo(),
+    'identity.atRest': async () => WEB_IDENTITY_AT_REST,
     'identity.setHandle': async (handle) => {
       identity = { ...identity, handle };
       storage.setItem(KEYS.identity, JSON.stringify(identity));

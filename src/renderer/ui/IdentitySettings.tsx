@@ -4,12 +4,12 @@
 // this section only starts them and says how they ended. In the web client the page is the host,
 // so the forms are here; passphrases stay in their input elements and a ref until used and never
 // enter React state.
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useSession } from './context';
 import { offerDownload } from './offerDownload';
 import { hostErrorText } from '../host/hostError';
 import { useApp } from '../store/appStore';
-import { BackupPassphrase, NewBackupPassphrase, type BackupOutcome, type DesktopCalls, type IdentityInfo, type WebCalls } from '../../shared/bridge';
+import { BackupPassphrase, NewBackupPassphrase, type BackupOutcome, type DesktopCalls, type IdentityAtRest, type IdentityInfo, type WebCalls } from '../../shared/bridge';
 
 function firstIssue(result: { success: true } | { success: false; error: { issues: { message: string }[] } }): string | null {
   return result.success ? null : (result.error.issues[0]?.message ?? 'not valid');
@@ -207,6 +207,28 @@ function DesktopIdentityBackup({ calls }: { calls: DesktopCalls }) {
   );
 }
 
+/** Where the identity key is kept and whether that protects it: a warning when it does not. */
+function IdentityAtRestNote() {
+  const { host } = useSession();
+  const [atRest, setAtRest] = useState<IdentityAtRest | null>(null);
+  useEffect(() => {
+    let current = true;
+    host.calls['identity.atRest']().then(
+      (answer) => current && setAtRest(answer),
+      () => current && setAtRest({ protected: false, description: 'Softphone could not tell how your identity key is protected at rest; treat it as unprotected.' }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [host]);
+  if (!atRest) return null;
+  return (
+    <p className={atRest.protected ? 'hint' : 'warning'} aria-label="Identity key at rest">
+      {atRest.description}
+    </p>
+  );
+}
+
 export function IdentitySettings() {
   const identity = useApp((s) => s.identity);
   const { host } = useSession();
@@ -219,6 +241,7 @@ export function IdentitySettings() {
       <p>
         Identity key fingerprint: <code aria-label="Identity key fingerprint">{identity?.fingerprint}</code>
       </p>
+      <IdentityAtRestNote />
       {host.kind === 'web' ? (
         <>
           <ExportIdentity calls={host.calls} />
