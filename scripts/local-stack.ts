@@ -15,6 +15,8 @@ const server = supervise({
   command: process.execPath,
   args: ['dist/server/index.js', '--host', '127.0.0.1', '--port', port, '--data-dir', '.data'],
   spawnOptions: { stdio: ['ignore', 'pipe', 'inherit'] },
+  // 2: the server refused its configuration or data folder (its message says why).
+  finalExitCodes: [2],
   onStart: (child, restarts) => {
     if (restarts > 0) console.error(`restarting the server (restart ${restarts})`);
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -24,7 +26,7 @@ const server = supervise({
   },
   onExit: (code, signal, willRestart) => console.error(`the server stopped unexpectedly (${code ?? signal})${willRestart ? '; starting it again' : ''}`),
   onGiveUp: (code) => {
-    console.error('the server keeps stopping: giving up (see its log above)');
+    console.error(code === 2 ? 'the server cannot start (see above)' : 'the server keeps stopping: giving up (see its log above)');
     stopAll(code || 1);
   },
 });

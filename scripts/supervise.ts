@@ -13,6 +13,8 @@ export interface SuperviseOptions {
   onExit?: (code: number | null, signal: NodeJS.Signals | null, willRestart: boolean) => void;
   /** Gave up after too many restarts: the last exit's code. */
   onGiveUp?: (code: number) => void;
+  /** Exit codes that mean a restart would not help (e.g. bad configuration): no restart. */
+  finalExitCodes?: readonly number[];
   maxRestarts?: number;
   windowMs?: number;
   firstDelayMs?: number;
@@ -47,7 +49,7 @@ export function supervise(options: SuperviseOptions): Supervisor {
       if (stopped) return;
       const now = Date.now();
       restartTimes = restartTimes.filter((time) => now - time < windowMs);
-      const willRestart = restartTimes.length < maxRestarts;
+      const willRestart = restartTimes.length < maxRestarts && !(code !== null && options.finalExitCodes?.includes(code));
       options.onExit?.(code, signal, willRestart);
       if (!willRestart) return options.onGiveUp?.(code ?? 1);
       const delay = Math.min(firstDelayMs * 2 ** restartTimes.length, maxDelayMs);

@@ -2,9 +2,8 @@
 // The server stores nothing else about a user: no call history, no contacts. The one exception is
 // a recording people choose to make of a standard call, indexed with its two participants
 // (recording/recordingStore.ts).
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase, type DatabaseSchema } from './database';
 
 export interface Account {
   handle: string;
@@ -13,27 +12,37 @@ export interface Account {
 
 export type RegisterResult = { ok: true; account: Account } | { ok: false; reason: 'handle-taken' | 'key-registered' };
 
+/** The accounts database's schema; each migration is one step, never edited once released. */
+export const ACCOUNTS_SCHEMA: DatabaseSchema = {
+  what: 'The accounts database',
+  tables: ['accounts'],
+  migrations: [
+    // 0 → 1: the accounts table (a database made before schema versions has it already, perhaps
+    // with the registration times the server no longer keeps: they are dropped).
+    (db) => {
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS accounts (
+          public_key TEXT PRIMARY KEY,
+          handle TEXT NOT NULL UNIQUE
+        ) STRICT`);
+      const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('accounts')").all();
+      if (columns.some((column) => column.name === 'created_at')) db.exec('ALTER TABLE accounts DROP COLUMN created_at');
+    },
+  ],
+};
+
 export class AccountStore {
   private readonly db: Database.Database;
   private readonly byKeyStatement: Database.Statement<[string], Account>;
   private readonly byHandleStatement: Database.Statement<[string], Account>;
   private readonly insertStatement: Database.Statement<[string, string]>;
 
-  /** Opens (creating if needed) the database; `:memory:` keeps it in memory for tests. */
+  /**
+   * Opens (creating if needed) the database; `:memory:` keeps it in memory for tests. Throws
+   * DataDirError when an initialised data folder's database is missing, empty, damaged or newer.
+   */
   constructor(file: string) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS accounts (
-        public_key TEXT PRIMARY KEY,
-        handle TEXT NOT NULL UNIQUE
-      ) STRICT`);
-    // Databases made before the server stopped keeping registration times: drop the column, and
-    // the times with it.
-    const hasCreatedAt = this.db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'accounts\')').all().some((column) => column.name === 'created_at');
-    if (hasCreatedAt) this.db.exec('ALTER TABLE accounts DROP COLUMN created_at');
+    this.db = openDatabase(file, ACCOUNTS_SCHEMA);
     const columns = 'handle, public_key AS publicKey';
     this.byKeyStatement = this.db.prepare(`SELECT ${columns} FROM accounts WHERE public_key = ?`);
     this.byHandleStatement = this.db.prepare(`SELECT ${columns} FROM accounts WHERE handle = ?`);

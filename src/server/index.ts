@@ -1,6 +1,7 @@
 // The server's command-line entry point: configuration, start, and a clean shutdown on
 // SIGINT/SIGTERM (calls end with a reason, rooms are destroyed, the database is closed).
 import { CONFIG_HELP, loadConfig, type ServerConfig } from './config';
+import { DataDirError } from './database';
 import { createLogger } from './log';
 import { startServer } from './server';
 
@@ -47,5 +48,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(`softphone server failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  // 2: the configuration or the data folder is wrong, and starting again would not help.
+  process.exit(error instanceof DataDirError ? 2 : 1);
 });

@@ -5,9 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Account } from '../accounts';
 import type { Party } from '../callMachine';
+import { openDatabase, type DatabaseSchema } from '../database';
 import { MAX_LISTED_RECORDINGS, RecordingFile, type CallId, type RecordingId, type RecordingSummary } from '../../shared/protocol';
 
 interface RecordingRow {
@@ -22,6 +23,35 @@ interface RecordingRow {
   callee: string;
 }
 
+/** The recordings index's schema; each migration is one step, never edited once released. */
+export const RECORDINGS_SCHEMA: DatabaseSchema = {
+  what: 'The recordings index',
+  tables: ['recordings', 'recording_participants'],
+  migrations: [
+    // 0 → 1: recordings and who took part in each (a database made before schema versions has them).
+    (db) =>
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS recordings (
+          id TEXT PRIMARY KEY,
+          call_id TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          duration_ms INTEGER NOT NULL DEFAULT 0,
+          status TEXT NOT NULL CHECK (status IN ('processing', 'ready', 'failed')),
+          problem TEXT,
+          files TEXT NOT NULL DEFAULT '[]'
+        ) STRICT;
+        CREATE TABLE IF NOT EXISTS recording_participants (
+          recording_id TEXT NOT NULL REFERENCES recordings (id) ON DELETE CASCADE,
+          role TEXT NOT NULL CHECK (role IN ('caller', 'callee')),
+          handle TEXT NOT NULL,
+          public_key TEXT NOT NULL,
+          PRIMARY KEY (recording_id, role)
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS recording_participants_by_key ON recording_participants (public_key);
+      `),
+  ],
+};
+
 export class RecordingStore {
   private readonly db: Database.Database;
   readonly folder: string;
@@ -34,33 +64,15 @@ export class RecordingStore {
     getFor: Database.Statement<[string, string], RecordingRow>;
   };
 
-  /** Opens (creating if needed) the index in `dataDir`; recordings left half-processed are marked failed. */
+  /**
+   * Opens (creating if needed) the index in `dataDir`; recordings left half-processed are marked
+   * failed. Throws DataDirError when the index of an initialised data folder is missing or damaged.
+   */
   constructor(dataDir: string) {
     this.folder = path.join(dataDir, 'recordings');
     fs.mkdirSync(this.folder, { recursive: true, mode: 0o700 });
-    this.db = new Database(path.join(dataDir, 'recordings.db'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openDatabase(path.join(dataDir, 'recordings.db'), RECORDINGS_SCHEMA);
     this.db.pragma('foreign_keys = ON');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS recordings (
-        id TEXT PRIMARY KEY,
-        call_id TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        duration_ms INTEGER NOT NULL DEFAULT 0,
-        status TEXT NOT NULL CHECK (status IN ('processing', 'ready', 'failed')),
-        problem TEXT,
-        files TEXT NOT NULL DEFAULT '[]'
-      ) STRICT;
-      CREATE TABLE IF NOT EXISTS recording_participants (
-        recording_id TEXT NOT NULL REFERENCES recordings (id) ON DELETE CASCADE,
-        role TEXT NOT NULL CHECK (role IN ('caller', 'callee')),
-        handle TEXT NOT NULL,
-        public_key TEXT NOT NULL,
-        PRIMARY KEY (recording_id, role)
-      ) STRICT;
-      CREATE INDEX IF NOT EXISTS recording_participants_by_key ON recording_participants (public_key);
-    `);
     this.db
       .prepare("UPDATE recordings SET status = 'failed', problem = 'the server stopped while the recording was being processed' WHERE status = 'processing'")
       .run();
