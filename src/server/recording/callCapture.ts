@@ -21,6 +21,7 @@ import type { DownloadLinks } from './downloadLinks';
 import { RecordingStore } from './recordingStore';
 import { takeFileName, type FinishedTake, type RecordingPipeline } from './recordingPipeline';
 import type { Span } from './speech';
+import { ToolError } from './tools';
 import { fromBase64Url } from '../../shared/encoding';
 import type { CallId, CaptureKind, ClientMessage, RecordingId, ServerMessageBody } from '../../shared/protocol';
 import { verifyCaptureStatement } from '../../shared/recordingPolicy';
@@ -280,7 +281,9 @@ export class CallCapture implements RoomFactory {
         both({ type: 'capture.failed', callId: take.callId, kind: 'transcription', message: `Transcription failed: ${result.transcriptionProblem}.` });
       }
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      // The pipeline's ToolError is written for users; anything else is told plainly (the log has it).
+      const reason = error instanceof ToolError ? error.message : 'the server could not process it';
+      if (!(error instanceof ToolError)) this.options.log.error('recording processing failed', { callId: take.callId, error });
       both({ type: 'capture.failed', callId: take.callId, kind, message: `${NAME[kind]} failed: ${reason}.` });
     }
   }

@@ -90,9 +90,10 @@ export class RecordingPipeline {
   /** Turns a finished take into a stored recording. Throws (with a message for users) when nothing could be kept. */
   async process(take: FinishedTake): Promise<ProcessedRecording> {
     const { store, log } = this.options;
-    store.create(take.recordingId, take.callId, take.parties, take.startedAt);
     const workDir = path.join(store.folder, `.work-${take.recordingId}`);
     try {
+      // Inside the try: on a full disk even this first write fails, and what Janus wrote must go.
+      store.create(take.recordingId, take.callId, take.parties, take.startedAt);
       await mkdir(workDir, { mode: 0o700 });
       const tracks = await this.decodeTracks(take, workDir);
       const durationMs = Math.max(...(await Promise.all(tracks.map((track) => wavDurationMs(track.wav)))));
@@ -128,7 +129,11 @@ export class RecordingPipeline {
     } catch (error) {
       const message = userMessage(error);
       log.error('recording processing failed', { recordingId: take.recordingId, callId: take.callId, error: describe(error) });
-      store.fail(take.recordingId, message);
+      try {
+        store.fail(take.recordingId, message);
+      } catch (failError) {
+        log.error('could not mark the recording failed', { recordingId: take.recordingId, error: describe(failError) });
+      }
       throw new ToolError(message, error instanceof ToolError ? error.reason : 'failed');
     } finally {
       await rm(workDir, { recursive: true, force: true });

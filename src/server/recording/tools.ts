@@ -62,8 +62,10 @@ export function diskFull(): ToolError {
   return new ToolError('the server’s disk is full', 'disk-full');
 }
 
+/** A full disk or quota, from the file system or from SQLite (`SQLITE_FULL`). */
 export function isDiskFull(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | null)?.code === 'ENOSPC' || (error as NodeJS.ErrnoException | null)?.code === 'EDQUOT';
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
 }
 
 /** The path of an executable `name` on PATH (or `name` itself when it is a path), or null. */
