@@ -32,6 +32,10 @@ describe('server configuration', () => {
     const limitFlags = [...(CONFIG_HELP.split('Limits')[1] ?? '').matchAll(/--[a-z-]+/g)].map((match) => match[0]);
     expect(limitFlags).toHaveLength(11);
     for (const flag of limitFlags) expect(() => loadConfig(flag === '--trust-proxy' ? [flag] : [flag, '7'], janusEnv)).not.toThrow();
+  it('serves source maps only when asked to', () => {
+    expect(loadConfig([], janusEnv).serveSourceMaps).toBe(false);
+    expect(loadConfig(['--serve-source-maps'], janusEnv).serveSourceMaps).toBe(true);
+    expect(loadConfig([], { ...janusEnv, SOFTPHONE_SERVE_SOURCE_MAPS: '1' }).serveSourceMaps).toBe(true);
   });
 
   it('names every bad value', () => {

@@ -42,6 +42,8 @@ export const ServerConfig = z.object({
     messagesPerSecond: Count,
     trustProxy: z.boolean(),
   }),
+  /** Serve the web client's source maps (.map files); off, they are 404. */
+  serveSourceMaps: z.boolean(),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
@@ -78,6 +80,8 @@ Limits (past one, the request is refused with the error code rate-limited):
                                      (default ${DEFAULT_LIMITS.messagesPerSecond})
   --trust-proxy                      count clients by the last X-Forwarded-For address (only behind
                                      a reverse proxy that sets it)
+  --serve-source-maps         serve the web client's .map files (SOFTPHONE_SERVE_SOURCE_MAPS=1;
+                              default off: they are answered 404)
 `;
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
@@ -108,6 +112,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
       'calls-received-per-minute': { type: 'string' },
       'messages-per-second': { type: 'string' },
       'trust-proxy': { type: 'boolean' },
+      'serve-source-maps': { type: 'boolean' },
     },
   });
   const result = ServerConfig.safeParse({
@@ -138,6 +143,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
       messagesPerSecond: values['messages-per-second'] ?? DEFAULT_LIMITS.messagesPerSecond,
       trustProxy: values['trust-proxy'] ?? DEFAULT_LIMITS.trustProxy,
     },
+    serveSourceMaps: values['serve-source-maps'] ?? env.SOFTPHONE_SERVE_SOURCE_MAPS === '1',
   });
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);

@@ -37,6 +37,7 @@ export function testConfig(dataDir: string, webRoot: string): ServerConfig {
     reconnectGraceSeconds: 10,
     logLevel: 'error',
     limits: DEFAULT_LIMITS,
+    serveSourceMaps: false,
   };
 }
 
@@ -69,4 +70,32 @@ describe('HTTP entry points', () => {
     await fetch(new URL('broken.js', running.url)).then((response) => response.arrayBuffer()).catch(() => null);
     expect((await fetch(running.url)).status).toBe(200);
   });
+
+  it('answers /healthz with 503 while Janus is unreachable, with details only for loopback', async () => {
+    running = await startServer(testConfig(path.join(dir, 'data'), path.join(dir, 'web')), silentLog);
+    const response = await fetch(new URL('healthz', running.url));
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ ok: false, janus: false, connections: 0, calls: 0 });
+  });
+
+  it('serves no source maps unless asked to', async () => {
+    fs.writeFileSync(path.join(dir, 'web', 'app.js.map'), '{"version":3}');
+    running = await startServer(testConfig(path.join(dir, 'data'), path.join(dir, 'web')), silentLog);
+    expect((await fetch(new URL('app.js.map', running.url))).status).toBe(404);
+    await running.close();
+    running = await startServer({ ...testConfig(path.join(dir, 'data'), path.join(dir, 'web')), serveSourceMaps: true }, silentLog);
+    expect((await fetch(new URL('app.js.map', running.url))).status).toBe(200);
+  });
+
+  it('closes a connection that trickles its headers', async () => {
+    running = await startServer(testConfig(path.join(dir, 'data'), path.join(dir, 'web')), silentLog);
+    const started = Date.now();
+    const socket = net.connect(running.port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n'));
+    const keepTrickling = setInterval(() => socket.write('X-Slow: 1\r\n'), 1000);
+    await new Promise((resolve) => socket.on('close', resolve).on('error', resolve));
+    clearInterval(keepTrickling);
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`a request trickling its headers was closed after ${seconds.toFixed(1)} s`);
+    expect(seconds).toBeLessThan(13);
+  }, 30_000);
 });

@@ -18,6 +18,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * How long a client may take to send a request's headers and the whole request, how long an idle
+ * keep-alive connection stays open, and how many headers a request may have: a client that
+ * trickles bytes cannot hold connections open for minutes. Checked every second.
+ */
+export const HTTP_LIMITS = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 1_000,
+  /** At most 16 KB of headers (Node's default, stated here). */
+  maxHeaderSize: 16 * 1024,
+} as const;
+/** More headers than this in one request are ignored. */
+const MAX_HEADERS = 100;
+
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
   const accounts = new AccountStore(path.join(config.dataDir, 'accounts.db'));
   const media = new MediaServer({ ...config.janus, log });
@@ -45,10 +61,11 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
 
   const web = createWebHandler({
     webRoot: config.webRoot,
-    health: () => ({ ok: true, janus: media.connected, connections: signaling.connectionCount, calls: signaling.callService.liveCalls }),
+    health: () => ({ ok: media.connected, details: { janus: media.connected, connections: signaling.connectionCount, calls: signaling.callService.liveCalls } }),
+    serveSourceMaps: config.serveSourceMaps,
   });
   // Each entry point answers its own failure: one bad request never reaches the process.
-  const server = http.createServer((request, response) => {
+  const server = http.createServer(HTTP_LIMITS, (request, response) => {
     try {
       if (!capture.downloads.handle(request, response)) web(request, response);
     } catch (error) {
@@ -57,6 +74,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       response.end('internal error');
     }
   });
+  server.maxHeadersCount = MAX_HEADERS;
   server.on('upgrade', (request, socket: Duplex, head: Buffer) => {
     try {
       if ((request.url ?? '/').split('?', 1)[0] !== '/ws') {

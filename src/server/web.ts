@@ -32,7 +32,17 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   return full === root || full.startsWith(root + path.sep) ? full : null;
 }
 
-export function createWebHandler(opts: { webRoot: string; health: () => object }) {
+/** What /healthz reports: ok or not for anyone, the details only to loopback. */
+export interface Health {
+  ok: boolean;
+  details: Record<string, unknown>;
+}
+
+export function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (/^127\./.test(address) || address === '::1' || /^::ffff:127\./.test(address));
+}
+
+export function createWebHandler(opts: { webRoot: string; health: () => Health; serveSourceMaps?: boolean }) {
   const root = path.resolve(opts.webRoot);
   return (request: IncomingMessage, response: ServerResponse): void => {
     const url = request.url ?? '/';
@@ -40,12 +50,16 @@ export function createWebHandler(opts: { webRoot: string; health: () => object }
       response.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    if (url === '/healthz') {
-      response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-      response.end(JSON.stringify(opts.health()));
+    if (url.split('?', 1)[0] === '/healthz') {
+      // 503 while the server cannot carry calls (Janus unreachable), so a load balancer or a
+      // supervisor sees it; live counts are for the operator on this machine only.
+      const health = opts.health();
+      response.writeHead(health.ok ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      response.end(JSON.stringify(isLoopback(request.socket.remoteAddress) ? { ...health.details, ok: health.ok } : { ok: health.ok }));
       return;
     }
-    const file = resolveStaticPath(root, url);
+    const resolved = resolveStaticPath(root, url);
+    const file = resolved?.endsWith('.map') && !opts.serveSourceMaps ? null : resolved;
     fs.stat(file ?? '', (error, stat) => {
       if (!file || error || !stat.isFile()) {
         response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
