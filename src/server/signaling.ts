@@ -290,7 +290,7 @@ export class SignalingServer {
     if (connection.account) return connection.error('not-allowed', 'already logged in', message.id);
     const wait = this.limits.login(connection.address);
     if (wait > 0) return connection.error('rate-limited', `Too many logins from this address: try again ${retryText(wait)}`, message.id);
-    const keyProblem = identityKeyProblem(fromBase64Url(message.publicKey));
+    const keyProblem = publicKeyProblem(message.publicKey);
     if (keyProblem) return connection.error('bad-key', keyProblem, message.id);
     if (!connection.verifies(message.publicKey, message.signature)) {
       connection.error('bad-signature', 'the signature does not match the challenge and key', message.id);
@@ -352,6 +352,17 @@ export class SignalingServer {
       connection.socket.ping();
     }
   }
+}
+
+/** Why an account cannot have this key (43 characters of base64url, checked by the schema), or null. */
+function publicKeyProblem(publicKey: string): string | null {
+  let bytes: Uint8Array;
+  try {
+    bytes = fromBase64Url(publicKey);
+  } catch {
+    return 'the identity key is not canonical base64url';
+  }
+  return identityKeyProblem(bytes);
 }
 
 function re(message: { id?: number | undefined }): { re?: number } {
