@@ -37,7 +37,7 @@ const MB = 2 ** 20;
 /** Median µs of one Ed25519 verification with @noble/curves and with node:crypto, interleaved. */
 function verifyCosts(): { noble: number; openssl: number } {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const message = loginChallengeBytes(randomBytes(32).toString('base64url'));
+  const message = loginChallengeBytes('http://127.0.0.1:8080', randomBytes(32).toString('base64url'));
   const signature = sign(null, message, privateKey);
   const raw = fromBase64Url(publicKey.export({ format: 'jwk' }).x!);
   const times = { noble: [] as number[], openssl: [] as number[] };

@@ -28,7 +28,7 @@ export class SyntheticUser {
     const client = new SignalingClient(socket as unknown as WebSocketLike, { requestTimeoutMs: 60_000 });
     const identity = {
       publicKey: this.publicKey,
-      signLogin: (nonce: string) => toBase64Url(sign(null, loginChallengeBytes(nonce), this.privateKey)),
+      signLogin: ({ nonce, origin }: { nonce: string; origin: string }) => toBase64Url(sign(null, loginChallengeBytes(origin, nonce), this.privateKey)),
     };
     await client.login(identity, register ? { handle: this.handle } : undefined);
     this.client = client;

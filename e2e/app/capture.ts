@@ -116,7 +116,7 @@ export async function rawClientAs(
   const client = new SignalingClient(new WebSocket(new URL('/ws', serverUrl).href.replace(/^http/, 'ws')));
   const session = await client.login({
     publicKey: toBase64Url(ed25519.getPublicKey(seed)),
-    signLogin: (nonce) => toBase64Url(ed25519.sign(loginChallengeBytes(nonce), seed)),
+    signLogin: ({ nonce, origin }) => toBase64Url(ed25519.sign(loginChallengeBytes(origin, nonce), seed)),
   });
   const captureStatement = (callId: string, kind: CaptureKind) => toBase64Url(ed25519.sign(captureStatementBytes({ callId, kind }, ed25519.getPublicKey(seed)), seed));
   return { client, activeCallId: session.activeCallId, captureStatement };
@@ -127,7 +127,7 @@ export async function rawNewAccount(handle: string, serverUrl: string): Promise<
   const secret = ed25519.utils.randomSecretKey();
   const client = new SignalingClient(new WebSocket(new URL('/ws', serverUrl).href.replace(/^http/, 'ws')));
   await client.login(
-    { publicKey: toBase64Url(ed25519.getPublicKey(secret)), signLogin: (nonce) => toBase64Url(ed25519.sign(loginChallengeBytes(nonce), secret)) },
+    { publicKey: toBase64Url(ed25519.getPublicKey(secret)), signLogin: ({ nonce, origin }) => toBase64Url(ed25519.sign(loginChallengeBytes(origin, nonce), secret)) },
     { handle },
   );
   return client;

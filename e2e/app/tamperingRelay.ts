@@ -1,7 +1,9 @@
 // A hostile middlebox for tests: it serves the web client from the real server and relays each
 // client's signaling WebSocket to it, letting a test rewrite, drop or inject messages on the way
 // (an attacker on the network path, or a compromised server). Users who open `relay.url` get the
-// app and talk to the real server only through the relay.
+// app and talk to the real server only through the relay, which passes the client's Host and
+// Origin headers on: the server takes the relay's address for its own, as it would an on-path
+// attacker's (a server started without --public-origin trusts the Host header).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -52,12 +54,15 @@ export async function startTamperingRelay(serverUrl: string): Promise<TamperingR
     request.pipe(upstream);
   });
   const wss = new WebSocketServer({ server: proxy, path: '/ws' });
-  wss.on('connection', (client) => {
+  wss.on('connection', (client, request) => {
     if (Date.now() < refuseUntil) {
       client.close(1013, 'unreachable');
       return;
     }
-    const server = new WebSocket(new URL('/ws', target).href.replace(/^http/, 'ws'));
+    // Passed on as the client sent them, as a transparent middlebox does: to the server the client
+    // dialled it (which it did, by the relay's address), so logins signed for it are accepted.
+    const headers = { host: request.headers.host ?? target.host, ...(request.headers.origin ? { origin: request.headers.origin } : {}) };
+    const server = new WebSocket(new URL('/ws', target).href.replace(/^http/, 'ws'), { headers });
     sockets.add(client).add(server);
     const pending: string[] = [];
     const link: RelayLink = {

@@ -122,7 +122,7 @@ describe('createBridgeHandlers', () => {
     expect(security.receive).toHaveBeenCalledWith({ callId: CALL_ID, message: { seq: 1, payload: 'AAAA' } });
     expect(await handlers['contacts.markVerified']([{ handle: 'bob', publicKey: PUBLIC_KEY }], event)).toBe('verified');
     expect(security.markVerified).toHaveBeenCalledWith('bob', PUBLIC_KEY);
-    expect(await handlers['identity.signLogin'](['n'.repeat(43)], event)).toBe(SIGNATURE);
+    expect(await handlers['identity.signLogin']([{ nonce: 'n'.repeat(43), origin: 'http://127.0.0.1:8080' }], event)).toBe(SIGNATURE);
   });
 
   it('ends a call in the engine and closes its key port', async () => {

@@ -52,7 +52,7 @@ export function createBridgeHandlers<P, E extends { sender: KeyPortRecipient<P> 
     'identity.get': () => identity.info(),
     'identity.atRest': () => deps.atRest(),
     'identity.setHandle': ([handle]) => identity.setHandle(handle),
-    'identity.signLogin': ([nonce]) => security.signLogin(nonce),
+    'identity.signLogin': ([challenge]) => security.signLogin(challenge),
     // One backup flow at a time: a second request while main's windows are open is refused.
     'identity.exportBackup': () => oneBackupAtATime(() => exportIdentity(backupFlow)),
     'identity.importBackup': () => oneBackupAtATime(() => importIdentity(backupFlow)),

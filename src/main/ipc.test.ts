@@ -6,6 +6,7 @@ import { ipcChannel } from '../shared/desktop/ipcChannels';
 
 const PUBLIC_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 const NONCE = 'ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8';
+const CHALLENGE = { nonce: NONCE, origin: 'https://phone.example.org' };
 const SIGNATURE = 'A'.repeat(86);
 const CALL_ID = 'AAECAwQFBgcICQoLDA0ODw';
 
@@ -76,16 +77,16 @@ describe('registerBridgeHandlers', () => {
   });
 
   it('passes parsed arguments and the event to the handler and returns its result', async () => {
-    const result = await ipc.invoke('softphone:identity.signLogin', trusted, NONCE);
+    const result = await ipc.invoke('softphone:identity.signLogin', trusted, CHALLENGE);
     expect(result).toBe(SIGNATURE);
-    expect(handlers['identity.signLogin']).toHaveBeenCalledWith([NONCE], trusted);
+    expect(handlers['identity.signLogin']).toHaveBeenCalledWith([CHALLENGE], trusted);
 
     const prepared = await ipc.invoke('softphone:call.prepare', trusted, { callId: CALL_ID, role: 'caller', peerHandle: 'bob', peerKey: PUBLIC_KEY });
     expect(prepared).toMatchObject({ peerTrust: 'new' });
   });
 
   it('refuses a sender that is not the app window before parsing anything', async () => {
-    await expect(ipc.invoke('softphone:identity.signLogin', { trusted: false }, NONCE)).rejects.toThrow(
+    await expect(ipc.invoke('softphone:identity.signLogin', { trusted: false }, CHALLENGE)).rejects.toThrow(
       'softphone:identity.signLogin: refused, the request did not come from the app window',
     );
     expect(handlers['identity.signLogin']).not.toHaveBeenCalled();
@@ -130,7 +131,7 @@ describe('registerBridgeHandlers', () => {
 
   it('refuses to return a result that does not match the contract', async () => {
     vi.mocked(handlers['identity.signLogin']).mockReturnValue('not-a-signature');
-    await expect(ipc.invoke('softphone:identity.signLogin', trusted, NONCE)).rejects.toThrow(
+    await expect(ipc.invoke('softphone:identity.signLogin', trusted, CHALLENGE)).rejects.toThrow(
       'softphone:identity.signLogin: the host produced an invalid result',
     );
   });

@@ -6,7 +6,7 @@ import { createSoftphoneApi, forwardKeyPorts, type PreloadIpc } from './api';
 
 const CALL_ID = 'AAECAwQFBgcICQoLDA0ODw';
 const SIGNATURE = 'A'.repeat(86);
-const NONCE = 'ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8';
+const NONCE = { nonce: 'ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8', origin: 'https://phone.example.org' };
 
 /** A port stands in as a plain object: the preload only passes it along. */
 interface FakePort {

@@ -32,10 +32,23 @@ describe('server configuration', () => {
     const limitFlags = [...(CONFIG_HELP.split('Limits')[1] ?? '').matchAll(/--[a-z-]+/g)].map((match) => match[0]);
     expect(limitFlags).toHaveLength(11);
     for (const flag of limitFlags) expect(() => loadConfig(flag === '--trust-proxy' ? [flag] : [flag, '7'], janusEnv)).not.toThrow();
+  });
+
   it('serves source maps only when asked to', () => {
     expect(loadConfig([], janusEnv).serveSourceMaps).toBe(false);
     expect(loadConfig(['--serve-source-maps'], janusEnv).serveSourceMaps).toBe(true);
     expect(loadConfig([], { ...janusEnv, SOFTPHONE_SERVE_SOURCE_MAPS: '1' }).serveSourceMaps).toBe(true);
+  });
+
+  it('reads the public origins from repeated --public-origin or SOFTPHONE_PUBLIC_ORIGINS, normalised; none by default', () => {
+    expect(loadConfig([], janusEnv).publicOrigins).toEqual([]);
+    expect(loadConfig([], { ...janusEnv, SOFTPHONE_PUBLIC_ORIGINS: 'https://Phone.Example.org:443, http://10.0.0.5:8080' }).publicOrigins).toEqual([
+      'https://phone.example.org',
+      'http://10.0.0.5:8080',
+    ]);
+    expect(loadConfig(['--public-origin', 'https://a.example', '--public-origin', 'https://b.example/'], janusEnv).publicOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(() => loadConfig(['--public-origin', 'https://a.example/ws'], janusEnv)).toThrow(/publicOrigins[\s\S]*not an origin/);
+    expect(() => loadConfig(['--public-origin', 'phone.example.org'], janusEnv)).toThrow(/not an origin/);
   });
 
   it('names every bad value', () => {

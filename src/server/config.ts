@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from './limits';
 import { LOG_LEVELS } from './log';
+import { serverOriginOf } from '../shared/protocol';
 
 const Seconds = z.coerce.number().positive().max(3600);
 const Count = z.coerce.number().int().positive().max(1_000_000);
@@ -44,6 +45,24 @@ export const ServerConfig = z.object({
   }),
   /** Serve the web client's source maps (.map files); off, they are 404. */
   serveSourceMaps: z.boolean(),
+  /**
+   * The origins clients reach this server at (https://phone.example.org). Logins must name one of
+   * them, and /ws refuses a browser page from any other. Empty: the origin the request's Host
+   * header names (fine on a LAN or loopback, but a relay can forge that header: set it in a
+   * deployment).
+   */
+  publicOrigins: z.array(
+    z.string().transform((value, context) => {
+      try {
+        const origin = serverOriginOf(value.trim());
+        if (/^https?:\/\/[^/]+\/?$/.test(value.trim())) return origin;
+      } catch {
+        // reported below
+      }
+      context.addIssue({ code: 'custom', message: `"${value.slice(0, 60)}" is not an origin such as https://phone.example.org` });
+      return z.NEVER;
+    }),
+  ),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
@@ -62,6 +81,12 @@ export const CONFIG_HELP = `softphone server
   --connect-timeout SECONDS   accepted calls whose media does not flow end after this (default 30)
   --reconnect-grace SECONDS   a call survives a lost connection this long (default 10)
   --log-level LEVEL           debug | info | warn | error (SOFTPHONE_LOG_LEVEL, default info)
+  --public-origin ORIGIN      an origin clients reach this server at, e.g. https://phone.example.org;
+                              repeat for several (SOFTPHONE_PUBLIC_ORIGINS, comma-separated).
+                              Logins must be signed for one of them and /ws refuses pages from
+                              others. Unset: the origin the request's Host header names
+  --serve-source-maps         serve the web client's .map files (SOFTPHONE_SERVE_SOURCE_MAPS=1;
+                              default off: they are answered 404)
 
 Limits (past one, the request is refused with the error code rate-limited):
   --max-pending-connections N        connections not logged in yet, in all; more are refused (503)
@@ -80,8 +105,6 @@ Limits (past one, the request is refused with the error code rate-limited):
                                      (default ${DEFAULT_LIMITS.messagesPerSecond})
   --trust-proxy                      count clients by the last X-Forwarded-For address (only behind
                                      a reverse proxy that sets it)
-  --serve-source-maps         serve the web client's .map files (SOFTPHONE_SERVE_SOURCE_MAPS=1;
-                              default off: they are answered 404)
 `;
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
@@ -113,6 +136,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
       'messages-per-second': { type: 'string' },
       'trust-proxy': { type: 'boolean' },
       'serve-source-maps': { type: 'boolean' },
+      'public-origin': { type: 'string', multiple: true },
     },
   });
   const result = ServerConfig.safeParse({
@@ -144,6 +168,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
       trustProxy: values['trust-proxy'] ?? DEFAULT_LIMITS.trustProxy,
     },
     serveSourceMaps: values['serve-source-maps'] ?? env.SOFTPHONE_SERVE_SOURCE_MAPS === '1',
+    publicOrigins: values['public-origin'] ?? (env.SOFTPHONE_PUBLIC_ORIGINS ?? '').split(',').filter((origin) => origin.trim() !== ''),
   });
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);

@@ -55,6 +55,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     connectTimeoutMs: config.connectTimeoutSeconds * 1000,
     reconnectGraceMs: config.reconnectGraceSeconds * 1000,
     limits: config.limits,
+    publicOrigins: config.publicOrigins,
   });
   media.onLost(() => signaling.mediaServerLost());
   await media.start();

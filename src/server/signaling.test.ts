@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 async function startHarness(
-  overrides: Partial<{ ringTimeoutMs: number; reconnectGraceMs: number; accounts: AccountStore; limits: Partial<Limits> }> = {},
+  overrides: Partial<{ ringTimeoutMs: number; reconnectGraceMs: number; accounts: AccountStore; limits: Partial<Limits>; publicOrigins: string[] }> = {},
 ): Promise<Harness> {
   const accounts = overrides.accounts ?? new AccountStore(':memory:');
   const state = { failNext: false };
@@ -49,6 +49,7 @@ async function startHarness(
     connectTimeoutMs: 10_000,
     reconnectGraceMs: overrides.reconnectGraceMs ?? 10_000,
     ...(overrides.limits ? { limits: overrides.limits } : {}),
+    publicOrigins: overrides.publicOrigins,
   });
   const server = http.createServer();
   server.on('upgrade', (request, socket, head) => signaling.handleUpgrade(request, socket, head));
@@ -65,6 +66,14 @@ async function startHarness(
   };
   open.push(harness);
   return harness;
+}
+
+/** A client connection and the server's challenge on it, before any login. */
+async function challenged(url: string): Promise<{ client: SignalingClient; nonce: string }> {
+  const socket = new WebSocket(url);
+  const client = new SignalingClient(socket);
+  const nonce = await new Promise<string>((resolve) => socket.once('message', (data) => resolve((JSON.parse(String(data)) as { nonce: string }).nonce)));
+  return { client, nonce };
 }
 
 const callId = (n: number) => `call${String(n).padStart(18, '0')}`;
@@ -116,7 +125,7 @@ describe('login', () => {
     const stranger = new TestUser('stranger');
     await expect(stranger.connect(harness.url, false)).rejects.toMatchObject({ code: 'unknown-account' });
     const forger = new TestUser('forger');
-    forger.signLogin = () => toBase64Url(ed25519.sign(loginChallengeBytes('wrong-nonce'), forger.secret));
+    forger.signLogin = ({ origin }) => toBase64Url(ed25519.sign(loginChallengeBytes(origin, 'wrong-nonce'), forger.secret));
     await expect(forger.connect(harness.url)).rejects.toMatchObject({ code: 'bad-signature' });
   });
 
@@ -136,6 +145,63 @@ describe('login', () => {
       await expect(intruder.connect(harness.url)).rejects.toMatchObject({ code: 'bad-key' });
       await expect(intruder.connect(harness.url, false)).rejects.toMatchObject({ code: 'bad-key' });
     }
+  });
+
+  it('refuses a login signed for another server’s origin: a server passing our challenge on gets nothing', async () => {
+    const harness = await startHarness();
+    const alice = new TestUser('alice');
+    await alice.connect(harness.url);
+    alice.client.close();
+    // The user dialled evil.example, which relays our challenge: the signature is good, but for evil.example.
+    const relayed = new TestUser('alice');
+    Object.assign(relayed, { secret: alice.secret, publicKey: alice.publicKey });
+    relayed.signLogin = ({ nonce }) => toBase64Url(ed25519.sign(loginChallengeBytes('https://evil.example', nonce), alice.secret));
+    const { client, nonce } = await challenged(harness.url);
+    const signature = relayed.signLogin({ nonce, origin: 'https://evil.example' });
+    // Whether the relay names its own origin or ours, the login is refused.
+    await expect(client.request({ type: 'login', publicKey: alice.publicKey, origin: 'https://evil.example', signature })).rejects.toMatchObject({
+      code: 'bad-signature',
+      message: expect.stringContaining('not for this server'),
+    });
+    const ours = harness.url.replace(/^ws/, 'http').replace(/\/ws$/, '');
+    await expect(client.request({ type: 'login', publicKey: alice.publicKey, origin: ours, signature })).rejects.toMatchObject({ code: 'bad-signature' });
+    // The same user dialling us directly logs in.
+    await expect(alice.connect(harness.url, false)).resolves.toMatchObject({ handle: 'alice' });
+  });
+
+  it('with public origins configured, accepts logins for those only, whatever the Host header says', async () => {
+    const harness = await startHarness({ publicOrigins: ['https://phone.example.org'] });
+    const alice = new TestUser('alice');
+    // Dialled as ws://127.0.0.1:port: that origin is not one of the server's public ones.
+    await expect(alice.connect(harness.url)).rejects.toMatchObject({ code: 'bad-signature' });
+    const viaName = new TestUser('alice');
+    viaName.signLogin = ({ nonce }) => toBase64Url(ed25519.sign(loginChallengeBytes('https://phone.example.org', nonce), viaName.secret));
+    const { client, nonce } = await challenged(harness.url);
+    const signature = viaName.signLogin({ nonce, origin: 'https://phone.example.org' });
+    await expect(
+      client.request({ type: 'register', handle: 'alice', publicKey: viaName.publicKey, origin: 'https://phone.example.org', signature }),
+    ).resolves.toMatchObject({ type: 'session', handle: 'alice' });
+  });
+
+  it('refuses a WebSocket from a page of another origin with 403; its own origin, the desktop app and native clients get in', async () => {
+    const harness = await startHarness();
+    const own = harness.url.replace(/^ws/, 'http').replace(/\/ws$/, '');
+    const status = (origin: string | undefined) =>
+      new Promise<number>((resolve) => {
+        const socket = new WebSocket(harness.url, origin === undefined ? {} : { origin });
+        socket.once('open', () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+        socket.once('error', () => undefined);
+      });
+    expect(await status('https://evil.example')).toBe(403);
+    expect(await status('null')).toBe(403);
+    expect(await status(own.replace('127.0.0.1', 'localhost'))).toBe(403);
+    expect(await status(own)).toBe(101);
+    expect(await status('app://softphone')).toBe(101);
+    expect(await status(undefined)).toBe(101);
   });
 
   it('answers malformed and unauthenticated messages with an error and stays up', async () => {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Account, AccountStore } from './accounts';
 import { CallError, CallService, type RoomFactory } from './calls';
@@ -13,12 +14,14 @@ import { DEFAULT_LIMITS, ServerLimits, retryText, type Limits } from './limits';
 import { Presence } from './presence';
 import { CAPTURE_REQUEST_TYPES, type CaptureRequest } from './recording/callCapture';
 import { identityKeyProblem, verifyIdentitySignature } from '../shared/crypto/identityKey';
+import { APP_ORIGIN } from '../shared/desktop/appOrigin';
 import { fromBase64Url, toBase64Url } from '../shared/encoding';
 import {
   MAX_MESSAGE_BYTES,
   PROTOCOL_VERSION,
   loginChallengeBytes,
   parseClientMessage,
+  serverOriginOf,
   type ClientMessage,
   type ErrorCode,
   type ServerMessageBody,
@@ -39,6 +42,11 @@ export interface SignalingOptions {
   capture?: CaptureRequests;
   /** Limits across connections and accounts; unset ones take DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
+  /**
+   * The origins clients reach this server at (config.ts `publicOrigins`). Empty or absent: the
+   * origin named by each upgrade request's Host header.
+   */
+  publicOrigins?: readonly string[];
 }
 
 /** What signaling needs from the recording service. */
@@ -90,6 +98,8 @@ class ClientConnection {
     readonly address: string,
     /** Gives back its place among the connections not logged in. */
     readonly loggedIn: () => void,
+    /** The origins a login on this connection may name (the server's own). */
+    private readonly origins: ReadonlySet<string>,
   ) {
     this.send({ type: 'challenge', nonce: this.nonce });
   }
@@ -120,11 +130,16 @@ class ClientConnection {
     return true;
   }
 
-  /** Checks a login or register signature over this connection's challenge, strictly. */
-  verifies(publicKey: string, signature: string): boolean {
+  /** Whether a login naming `origin` was meant for this server. */
+  isOwnOrigin(origin: string): boolean {
+    return this.origins.has(origin);
+  }
+
+  /** Checks a login or register signature over this connection's challenge and `origin`, strictly. */
+  verifies(publicKey: string, origin: string, signature: string): boolean {
     this.loginAttempts += 1;
     try {
-      return verifyIdentitySignature(fromBase64Url(signature), loginChallengeBytes(this.nonce), fromBase64Url(publicKey));
+      return verifyIdentitySignature(fromBase64Url(signature), loginChallengeBytes(origin, this.nonce), fromBase64Url(publicKey));
     } catch {
       return false;
     }
@@ -180,8 +195,20 @@ export class SignalingServer {
     return this.wss.clients.size;
   }
 
-  /** Takes over an HTTP upgrade request for the signaling path. */
+  /**
+   * Takes over an HTTP upgrade request for the signaling path. A browser page from an origin that
+   * is not this server's (nor the desktop app's) is refused with 403: another site's script must
+   * not use a visitor's browser against this server. A request without an Origin header (a native
+   * client) is let through; its login must still name this server.
+   */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const origins = this.ownOrigins(request);
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== APP_ORIGIN && !origins.has(origin)) {
+      this.log.info('refused a WebSocket from another origin', { origin: origin.slice(0, 80) });
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 23\r\n\r\nthis origin is refused\n');
+      return;
+    }
     const address = this.limits.addressOf(request);
     const release = this.limits.pending.admit(address);
     if (!release) {
@@ -190,7 +217,20 @@ export class SignalingServer {
       return;
     }
     socket.once('close', release);
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, address, release));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, address, release, origins));
+  }
+
+  /** The configured public origins, or else the one the request's Host header names. */
+  private ownOrigins(request: IncomingMessage): ReadonlySet<string> {
+    if (this.options.publicOrigins?.length) return new Set(this.options.publicOrigins);
+    const host = request.headers.host;
+    if (!host) return new Set();
+    const scheme = (request.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http';
+    try {
+      return new Set([serverOriginOf(`${scheme}://${host}`)]);
+    } catch {
+      return new Set();
+    }
   }
 
   /** Delivers a message to a user's live connection; false when the user is not connected. */
@@ -212,8 +252,8 @@ export class SignalingServer {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private accept(socket: WebSocket, address: string, loggedIn: () => void): void {
-    const connection = new ClientConnection(socket, address, loggedIn);
+  private accept(socket: WebSocket, address: string, loggedIn: () => void, origins: ReadonlySet<string>): void {
+    const connection = new ClientConnection(socket, address, loggedIn, origins);
     const loginTimer = setTimeout(() => {
       if (!connection.account) socket.close(CloseCode.loginTimeout, 'login timeout');
     }, this.options.loginTimeoutMs ?? 15_000);
@@ -292,8 +332,16 @@ export class SignalingServer {
     if (wait > 0) return connection.error('rate-limited', `Too many logins from this address: try again ${retryText(wait)}`, message.id);
     const keyProblem = publicKeyProblem(message.publicKey);
     if (keyProblem) return connection.error('bad-key', keyProblem, message.id);
-    if (!connection.verifies(message.publicKey, message.signature)) {
-      connection.error('bad-signature', 'the signature does not match the challenge and key', message.id);
+    const verified = connection.verifies(message.publicKey, message.origin, message.signature);
+    // A login for another origin was meant for another server (which may be passing our challenge
+    // on to its users): refused even when the signature holds.
+    const ownOrigin = connection.isOwnOrigin(message.origin);
+    if (!verified || !ownOrigin) {
+      connection.error(
+        'bad-signature',
+        ownOrigin ? 'the signature does not match the challenge and key' : `this login is for ${message.origin.slice(0, 80)}, not for this server`,
+        message.id,
+      );
       if (!connection.loginAttemptsLeft) connection.socket.close(CloseCode.tooManyErrors, 'too many login attempts');
       return;
     }

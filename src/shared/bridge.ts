@@ -9,7 +9,7 @@
 // Key material never crosses this boundary: main signs and runs the handshake itself, and the
 // per-call frame keys go straight to the renderer's encryption worker over a MessagePort.
 import { z } from 'zod';
-import { CallId, CallRole, E2eeDecision, HandshakeMessage, Handle, Nonce, PublicKey, Signature } from './protocol';
+import { CallId, CallRole, E2eeDecision, HandshakeMessage, Handle, Nonce, PublicKey, ServerOrigin, Signature } from './protocol';
 import { CaptureDecision, CaptureRequest } from './recordingPolicy';
 import { Settings, SettingsPatch } from './settings';
 import { HistoryEntry } from './contacts/callHistory';
@@ -127,8 +127,11 @@ export const bridgeContract = {
   'identity.atRest': { args: noArgs, result: IdentityAtRest },
   /** Records the handle after the server accepted the registration. */
   'identity.setHandle': { args: z.tuple([Handle]), result: IdentityInfo },
-  /** Signs the server's login challenge (the host builds the signed bytes itself). */
-  'identity.signLogin': { args: z.tuple([Nonce]), result: Signature },
+  /**
+   * Signs the server's login challenge for the server at `origin`, as the renderer dialled it (the
+   * host builds the signed bytes itself).
+   */
+  'identity.signLogin': { args: z.tuple([z.object({ nonce: Nonce, origin: ServerOrigin })]), result: Signature },
   'settings.get': { args: noArgs, result: SettingsState },
   'settings.update': { args: z.tuple([SettingsPatch]), result: Settings },
   /** What the app is doing now (presence, a ringing call): the desktop's tray, notification and mute shortcut follow it. */

@@ -37,6 +37,15 @@ export const Nonce = base64UrlBytes(32, 'a nonce');
 export const CallId = base64UrlBytes(16, 'a call id');
 export type CallId = z.infer<typeof CallId>;
 /**
+ * A server's web origin as a client dialled it (http://host:port or https://host), the way
+ * `serverOriginOf` writes it: lower-case scheme and host, no default port, no path.
+ */
+export const ServerOrigin = z
+  .string()
+  .max(300)
+  .regex(/^https?:\/\/[a-z0-9.\-[\]:]+$/, 'an origin is http:// or https:// and a host, with an optional port');
+export type ServerOrigin = z.infer<typeof ServerOrigin>;
+/**
  * One end-to-end handshake message, relayed between the endpoints unread: its number in the call
  * and its opaque bytes (base64url, at most 1.6 KB decoded: the hybrid handshake's longest message,
  * an X25519 key and an ML-KEM-768 public key, is 1,216 bytes). The host bridge passes the same shape.
@@ -168,9 +177,12 @@ const clientBase = { v, id: requestId.optional() };
 
 export const ClientMessage = z.discriminatedUnion('type', [
   /** Creates an account for this key under `handle`, proving possession of the key. */
-  z.object({ ...clientBase, type: z.literal('register'), handle: Handle, publicKey: PublicKey, signature: Signature }),
-  /** Logs in to the account of this key. */
-  z.object({ ...clientBase, type: z.literal('login'), publicKey: PublicKey, signature: Signature }),
+  z.object({ ...clientBase, type: z.literal('register'), handle: Handle, publicKey: PublicKey, origin: ServerOrigin, signature: Signature }),
+  /**
+   * Logs in to the account of this key. `origin` is the server as the client dialled it; the
+   * signature covers it (see `loginChallengeBytes`), and the server accepts only its own.
+   */
+  z.object({ ...clientBase, type: z.literal('login'), publicKey: PublicKey, origin: ServerOrigin, signature: Signature }),
   /** Resolves a handle to its identity public key (to dial it and pin it). */
   z.object({ ...clientBase, type: z.literal('lookup'), handle: Handle }),
   /** Subscribes to the presence of these handles (replaces the previous list). */
@@ -377,7 +389,24 @@ export function parseServerMessage(raw: string | ArrayBuffer | Uint8Array): Pars
   return parseWith(ServerMessage, raw);
 }
 
-/** The bytes a client signs to log in or register: domain-separated, bound to the challenge. */
-export function loginChallengeBytes(nonce: string): Uint8Array {
-  return new TextEncoder().encode(`softphone/login/v1\n${nonce}`);
+/**
+ * The bytes a client signs to log in or register: domain-separated, bound to the challenge and to
+ * the server's origin as the client dialled it, so that a server cannot pass another server's
+ * challenge to its users and log in there with their answer.
+ */
+export function loginChallengeBytes(origin: string, nonce: string): Uint8Array {
+  return new TextEncoder().encode(`softphone/login/v2\n${origin}\n${nonce}`);
+}
+
+/**
+ * The web origin of a signaling server's address: ws://h:p/ws → http://h:p, wss://h/ws → https://h
+ * (scheme and host lower-cased, the default port dropped). Throws for an address that is not ws://,
+ * wss://, http:// or https://.
+ */
+export function serverOriginOf(address: string): ServerOrigin {
+  const url = new URL(address);
+  const schemes: Record<string, string> = { 'ws:': 'http:', 'wss:': 'https:', 'http:': 'http:', 'https:': 'https:' };
+  const scheme = schemes[url.protocol];
+  if (!scheme || !url.host) throw new Error('a server address is ws://, wss://, http:// or https:// and a host');
+  return new URL(`${scheme}//${url.host}`).origin;
 }

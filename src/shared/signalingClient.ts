@@ -5,12 +5,15 @@
 import {
   PROTOCOL_VERSION,
   parseServerMessage,
+  serverOriginOf,
   type ClientMessageBody,
   type ErrorCode,
   type ServerMessage,
 } from './protocol';
 
 export interface WebSocketLike {
+  /** The address the socket dialled: the login names its origin. */
+  readonly url: string;
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
@@ -33,8 +36,8 @@ export class SignalingError extends Error {
 
 export interface LoginIdentity {
   publicKey: string;
-  /** Signs the challenge nonce (the host builds the signed bytes). */
-  signLogin(nonce: string): Promise<string> | string;
+  /** Signs the challenge nonce for the server at `origin` (the host builds the signed bytes). */
+  signLogin(challenge: { nonce: string; origin: string }): Promise<string> | string;
 }
 
 type SessionMessage = Extract<ServerMessage, { type: 'session' }>;
@@ -128,14 +131,18 @@ export class SignalingClient {
     });
   }
 
-  /** Logs in (or registers `handle` when given) with the server's challenge. */
+  /**
+   * Logs in (or registers `handle` when given) with the server's challenge, signed together with
+   * the origin of the address this socket dialled.
+   */
   async login(identity: LoginIdentity, register?: { handle: string }): Promise<SessionMessage> {
     const nonce = await this.challenge;
-    const signature = await identity.signLogin(nonce);
+    const origin = serverOriginOf(this.socket.url);
+    const signature = await identity.signLogin({ nonce, origin });
     const answer = await this.request(
       register
-        ? { type: 'register', handle: register.handle, publicKey: identity.publicKey, signature }
-        : { type: 'login', publicKey: identity.publicKey, signature },
+        ? { type: 'register', handle: register.handle, publicKey: identity.publicKey, origin, signature }
+        : { type: 'login', publicKey: identity.publicKey, origin, signature },
     );
     if (answer.type !== 'session') throw new SignalingError('internal', `unexpected answer to login: ${answer.type}`);
     return answer;

@@ -157,7 +157,7 @@ export async function createWebHost(storage: Storage = window.localStorage): Pro
       storage.setItem(KEYS.identity, JSON.stringify(identity));
       return identityInfo();
     },
-    'identity.signLogin': async (nonce) => security.signLogin(nonce),
+    'identity.signLogin': async (challenge) => security.signLogin(challenge),
     ...webIdentityBackupCalls({
       current: () => ({ seed, handle: identity.handle }),
       inCall: () => security.activeCall() !== null,

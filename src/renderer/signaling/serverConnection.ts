@@ -69,7 +69,15 @@ export class ServerConnection {
 
   private async connect(register?: { handle: string }): Promise<SessionMessage> {
     this.emitStatus({ state: 'connecting' });
-    const url = await this.host.serverUrl();
+    let url: string;
+    try {
+      url = await this.host.serverUrl();
+    } catch (error) {
+      // No usable address (the user must change or confirm it in Settings): nothing to retry.
+      this.stopped = true;
+      this.emitStatus({ state: 'offline', reason: (error as Error).message, retryInSeconds: null });
+      throw error;
+    }
     const socket = new WebSocket(url);
     const client = new SignalingClient(socket, { onInvalid: (error) => console.warn('ignored a server message:', error) });
     this.client = client;
@@ -85,7 +93,7 @@ export class ServerConnection {
     const identity = await this.host.calls['identity.get']();
     try {
       const session = await client.login(
-        { publicKey: identity.publicKey, signLogin: (nonce) => this.host.calls['identity.signLogin'](nonce) },
+        { publicKey: identity.publicKey, signLogin: (challenge) => this.host.calls['identity.signLogin'](challenge) },
         register,
       );
       this.retryDelay = BACKOFF_MS.first;

@@ -71,7 +71,7 @@ export class TestUser {
   client!: SignalingClient;
   constructor(readonly handle: string) {}
 
-  signLogin = (nonce: string) => toBase64Url(ed25519.sign(loginChallengeBytes(nonce), this.secret));
+  signLogin = ({ nonce, origin }: { nonce: string; origin: string }) => toBase64Url(ed25519.sign(loginChallengeBytes(origin, nonce), this.secret));
 
   /** A recording or transcription start with the capture statement this user's host would sign. */
   captureStart<T extends 'recording.start' | 'transcription.start'>(type: T, callId: string): { type: T; callId: string; statement: string } {

@@ -1,5 +1,5 @@
-// The app's own origin, app://softphone, and the test for it. No Node or Electron imports: the
-// sandboxed preload bundles this module too.
+// The desktop app's own origin, app://softphone, and the test for it. Shared: the server allows it
+// as a WebSocket Origin, and the sandboxed preload bundles this module too.
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'softphone';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;

@@ -356,11 +356,15 @@ describe('CallSecurity', () => {
     expect(await run()).toEqual(await run());
   });
 
-  it('signs login challenges with the identity key', () => {
+  it('signs login challenges with the identity key, bound to the server’s origin', () => {
     const alice = device('alice', 1);
     const nonce = toBase64Url(new Uint8Array(32).fill(5));
-    const signature = alice.security.signLogin(nonce);
-    expect(ed25519.verify(fromBase64Url(signature), loginChallengeBytes(nonce), fromBase64Url(alice.publicKey))).toBe(true);
+    const signature = fromBase64Url(alice.security.signLogin({ nonce, origin: 'https://phone.example.org' }));
+    const key = fromBase64Url(alice.publicKey);
+    expect(new TextDecoder().decode(loginChallengeBytes('https://phone.example.org', nonce))).toBe(`softphone/login/v2\nhttps://phone.example.org\n${nonce}`);
+    expect(ed25519.verify(signature, loginChallengeBytes('https://phone.example.org', nonce), key)).toBe(true);
+    // Not valid for another server that passed the same challenge on.
+    expect(ed25519.verify(signature, loginChallengeBytes('https://evil.example', nonce), key)).toBe(false);
     expect(alice.security.publicKey).toBe(alice.publicKey);
   });
 });

@@ -101,9 +101,9 @@ export class CallSecurity {
     return toBase64Url(this.localKey);
   }
 
-  /** Signs the server's login challenge. */
-  signLogin(nonce: string): string {
-    return toBase64Url(ed25519.sign(loginChallengeBytes(nonce), this.seed));
+  /** Signs the login challenge of the server at `origin` (as the client dialled it). */
+  signLogin({ nonce, origin }: { nonce: string; origin: string }): string {
+    return toBase64Url(ed25519.sign(loginChallengeBytes(origin, nonce), this.seed));
   }
 
   /**
