@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, globalShortcut, ipcMain, Menu, MessageChann
 import { autoUpdater } from 'electron-updater';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SERVER_URL } from '../shared/bridge';
+import { unencryptedServerProblem } from '../shared/settings';
 import { CallSecurity } from '../shared/e2ee/callSecurity';
 import { APP_SCHEME } from '../shared/desktop/appOrigin';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './appProtocol';
@@ -109,7 +110,11 @@ async function start(): Promise<void> {
     deliverKeys: (keys) => keyPorts.deliver(keys),
   });
   identitySeed.fill(0);
-  const serverUrl = () => settings.serverUrl();
+  // An unconfirmed plain ws:// address to another machine gets no network at all.
+  const serverUrl = () => {
+    const url = settings.serverUrl();
+    return unencryptedServerProblem(url, settings.current().unencryptedServerConfirmed) ? null : url;
+  };
 
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: RENDERER_DIR, contentSecurityPolicy: () => cspFor(serverUrl()) }));
   const mediaAccess = new MediaAccess(() => callNeedsMedia(security));
@@ -169,7 +174,7 @@ async function start(): Promise<void> {
   settings.onChange((next, previous) => {
     if (app.isPackaged && next.startAtLogin !== previous.startAtLogin) app.setLoginItemSettings({ openAtLogin: next.startAtLogin });
     // The page's CSP names the signaling server; a new server takes a fresh load.
-    if (next.serverUrl !== previous.serverUrl) mainWindow?.webContents.reload();
+    if (next.serverUrl !== previous.serverUrl || next.unencryptedServerConfirmed !== previous.unencryptedServerConfirmed) mainWindow?.webContents.reload();
   });
   // Updates from the GitHub release feed (electron-builder.yml `publish`). electron-updater checks
   // each download's SHA-512 against the release's latest*.yml and, on Windows, the installer's

@@ -72,6 +72,10 @@ describe('decideRequest', () => {
   ])('%s → %s', (url, expected) => {
     expect(decideRequest(url, server)).toBe(expected);
   });
+
+  it('denies everything while no server may be used (an unconfirmed plain ws:// address)', () => {
+    expect(decideRequest('ws://10.0.0.5:8080/ws', null)).toBe('deny');
+  });
 });
 
 describe('decidePermission', () => {

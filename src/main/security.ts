@@ -19,9 +19,12 @@ export function recordingsBase(serverUrl: string): string {
   return `${serverOrigin(serverUrl).replace(/^ws/, 'http')}/api/recordings/`;
 }
 
-/** The page's Content-Security-Policy (shared/csp.ts): the signaling server is its only network peer. */
-export function cspFor(serverUrl: string): string {
-  return rendererCsp([serverOrigin(serverUrl), recordingsBase(serverUrl)]);
+/**
+ * The page's Content-Security-Policy (shared/csp.ts): the signaling server is its only network
+ * peer, and with no usable server (null) there is none.
+ */
+export function cspFor(serverUrl: string | null): string {
+  return rendererCsp(serverUrl === null ? [] : [serverOrigin(serverUrl), recordingsBase(serverUrl)]);
 }
 
 /** Only the app's own pages may be loaded in its window. */
@@ -31,9 +34,11 @@ export function decideNavigation(url: string): 'allow' | 'deny' {
 
 /**
  * Network requests the page may make: the signaling server's WebSocket, and downloads of the
- * user's recordings from that server — nothing else on the network.
+ * user's recordings from that server — nothing else on the network. With no usable server (null:
+ * an unconfirmed plain ws:// address), nothing.
  */
-export function decideRequest(url: string, serverUrl: string): 'allow' | 'deny' {
+export function decideRequest(url: string, serverUrl: string | null): 'allow' | 'deny' {
+  if (serverUrl === null) return 'deny';
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -129,7 +134,8 @@ type GuardedSession = Pick<
 export interface SessionGuardOptions {
   /** See PermissionQuery.mediaWanted. */
   mediaWanted: () => boolean;
-  serverUrl: () => string;
+  /** The server the page may talk to; null for none. */
+  serverUrl: () => string | null;
 }
 
 /** Installs the permission policy and the network filter on the app's session. */

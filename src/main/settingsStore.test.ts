@@ -29,6 +29,7 @@ const FIELDS: { [K in keyof Settings]: [changed: Settings[K], invalid: unknown] 
   startAtLogin: [true, 1],
   automaticUpdates: [false, 'off'],
   serverUrl: ['wss://phone.example.org/ws', 'https://phone.example.org/ws'],
+  unencryptedServerConfirmed: ['ws://10.0.0.5:8080/ws', 7],
 };
 const fieldCases = Object.entries(FIELDS) as [keyof Settings, [unknown, unknown]][];
 

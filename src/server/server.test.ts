@@ -38,6 +38,7 @@ export function testConfig(dataDir: string, webRoot: string): ServerConfig {
     logLevel: 'error',
     limits: DEFAULT_LIMITS,
     serveSourceMaps: false,
+    publicOrigins: [],
   };
 }
 

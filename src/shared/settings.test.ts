@@ -1,6 +1,6 @@
 // Every settings field: what it accepts, what it refuses, and how a stored file is read.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, readStoredSettings, RINGTONES, Settings, SettingsPatch } from './settings';
+import { DEFAULT_SETTINGS, readStoredSettings, RINGTONES, Settings, SettingsPatch, unencryptedServerProblem } from './settings';
 
 type Case = [field: keyof Settings, accepted: unknown[], refused: unknown[]];
 
@@ -24,7 +24,23 @@ const cases: Case[] = [
     [null, 'ws://localhost:8080/ws', 'wss://phone.example.org/ws', 'wss://[::1]:8443/ws'],
     ['http://phone.example.org', 'https://phone.example.org/ws', 'phone.example.org', '', `wss://${'a'.repeat(510)}.org`, 7],
   ],
+  ['unencryptedServerConfirmed', [null, 'ws://10.0.0.5:8080/ws'], [7, 'x'.repeat(513)]],
 ];
+
+describe('unencrypted server addresses', () => {
+  it('lets wss:// and plain ws:// to this machine through without asking', () => {
+    for (const url of ['wss://phone.example.org/ws', 'ws://localhost:8080/ws', 'ws://127.0.0.1:8080/ws', 'ws://127.8.9.10/ws', 'ws://[::1]:8080/ws']) {
+      expect(unencryptedServerProblem(url, null)).toBeNull();
+    }
+  });
+
+  it('refuses plain ws:// to another machine until the user confirmed that very address', () => {
+    expect(unencryptedServerProblem('ws://10.0.0.5:8080/ws', null)).toMatch(/10\.0\.0\.5:8080 uses plain ws:\/\/, which is not encrypted/);
+    expect(unencryptedServerProblem('ws://localhost.evil.example/ws', null)).not.toBeNull();
+    expect(unencryptedServerProblem('ws://10.0.0.5:8080/ws', 'ws://10.0.0.6:8080/ws')).not.toBeNull();
+    expect(unencryptedServerProblem('ws://10.0.0.5:8080/ws', 'ws://10.0.0.5:8080/ws')).toBeNull();
+  });
+});
 
 describe('settings fields', () => {
   it('has a case for every field', () => {

@@ -33,6 +33,11 @@ const fields = {
     .url({ protocol: /^wss?$/, error: 'the server address must be a ws:// or wss:// URL' })
     .max(512)
     .nullable(),
+  /**
+   * The ws:// address the user chose to use although it is not encrypted, after the warning in
+   * Settings (desktop app). Plain ws:// to any host but this one and loopback is refused.
+   */
+  unencryptedServerConfirmed: z.string().max(512).nullable(),
 };
 
 export const Settings = z.object(fields);
@@ -56,7 +61,29 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   startAtLogin: false,
   automaticUpdates: true,
   serverUrl: null,
+  unencryptedServerConfirmed: null,
 });
+
+/** Whether `hostname` (as URL.hostname writes it) is this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/**
+ * Why the desktop app will not connect to `serverUrl`, or null when it may: plain ws:// to a host
+ * other than this machine carries the login, contacts and who calls whom unencrypted and open to
+ * change on the way, so it needs the user's confirmation of that very address.
+ */
+export function unencryptedServerProblem(serverUrl: string, confirmed: string | null): string | null {
+  let url: URL;
+  try {
+    url = new URL(serverUrl);
+  } catch {
+    return 'The server address is not a valid URL.';
+  }
+  if (url.protocol !== 'ws:' || isLoopbackHost(url.hostname) || confirmed === serverUrl) return null;
+  return `The server address ${url.host} uses plain ws://, which is not encrypted: anyone on the network path could read and change what the app and server say. Use wss://, or confirm the unencrypted connection in Settings.`;
+}
 
 /**
  * Reads settings as stored: fields missing from an older file take their defaults, fields a newer

@@ -3,6 +3,7 @@
 import type { HostBridge } from './bridge';
 import { DEFAULT_SERVER_URL, KEY_PORT_MESSAGE, type PreloadApi } from '../../shared/bridge';
 import { CallId } from '../../shared/protocol';
+import { unencryptedServerProblem } from '../../shared/settings';
 
 declare global {
   interface Window {
@@ -48,7 +49,11 @@ export function createElectronHost(api: PreloadApi): HostBridge {
     },
     async serverUrl() {
       const { settings } = await api['settings.get']();
-      return settings.serverUrl ?? DEFAULT_SERVER_URL;
+      const url = settings.serverUrl ?? DEFAULT_SERVER_URL;
+      // Main's network filter refuses it too; this says why.
+      const problem = unencryptedServerProblem(url, settings.unencryptedServerConfirmed);
+      if (problem) throw new Error(problem);
+      return url;
     },
   };
 }

@@ -3,7 +3,8 @@
 // always uses the server that served it and cannot start itself, so it says so instead.
 import { useId, useState, type FormEvent } from 'react';
 import { useSession } from './context';
-import { Settings, type SettingsPatch } from '../../shared/settings';
+import { DEFAULT_SERVER_URL } from '../../shared/bridge';
+import { Settings, unencryptedServerProblem, type SettingsPatch } from '../../shared/settings';
 
 /** Why an address cannot be the server's, or null when it can. */
 function serverAddressProblem(address: string): string | null {
@@ -54,6 +55,36 @@ function ServerAddress({ saved, change }: { saved: string | null; change: (patch
   );
 }
 
+/**
+ * Plain ws:// to another machine: the warning, and the user's explicit choice to connect anyway
+ * (kept for that one address).
+ */
+function UnencryptedServer({ settings, change }: { settings: Settings; change: (patch: SettingsPatch) => Promise<void> }) {
+  const url = settings.serverUrl ?? DEFAULT_SERVER_URL;
+  const problem = unencryptedServerProblem(url, null);
+  if (!problem) return null;
+  if (settings.unencryptedServerConfirmed === url) {
+    return (
+      <div aria-label="Unencrypted server">
+        <p className="hint">You chose to connect to this server without encryption (plain ws://).</p>
+        <button type="button" onClick={() => void change({ unencryptedServerConfirmed: null })}>
+          Stop using the unencrypted connection
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div aria-label="Unencrypted server">
+      <p role="alert" className="error">
+        {problem} End-to-end encrypted calls stay protected, but your login, your contacts’ presence and who you call are open to anyone on the way.
+      </p>
+      <button type="button" onClick={() => void change({ unencryptedServerConfirmed: url })}>
+        Connect without encryption anyway
+      </button>
+    </div>
+  );
+}
+
 export function DesktopSettings({ settings, change }: { settings: Settings; change: (patch: SettingsPatch) => Promise<void> }) {
   const session = useSession();
   if (session.host.kind === 'web') {
@@ -78,6 +109,7 @@ export function DesktopSettings({ settings, change }: { settings: Settings; chan
         Install updates automatically
       </label>
       <ServerAddress key={settings.serverUrl ?? ''} saved={settings.serverUrl} change={change} />
+      <UnencryptedServer settings={settings} change={change} />
     </fieldset>
   );
 }
