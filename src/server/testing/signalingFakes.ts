@@ -7,7 +7,7 @@ import type { MediaEvent } from '../janus/gateway';
 import type { Logger } from '../log';
 import type { RecordableRoom } from '../recording/callCapture';
 import { toBase64Url } from '../../shared/encoding';
-import { PROTOCOL_VERSION, loginChallengeBytes, type Jsep, type ServerMessage } from '../../shared/protocol';
+import { PROTOCOL_VERSION, loginChallengeBytes, serverOriginOf, type Jsep, type ServerMessage } from '../../shared/protocol';
 import { captureStatementBytes } from '../../shared/recordingPolicy';
 import { SignalingClient } from '../../shared/signalingClient';
 
@@ -125,7 +125,8 @@ export function rawLogin(url: string, user: TestUser): Promise<WebSocket> {
     socket.on('message', function onMessage(data) {
       const message = JSON.parse(String(data)) as { type: string; nonce?: string };
       if (message.type === 'challenge' && message.nonce) {
-        socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'login', publicKey: user.publicKey, signature: user.signLogin(message.nonce) }));
+        const origin = serverOriginOf(url);
+        socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'login', publicKey: user.publicKey, origin, signature: user.signLogin({ nonce: message.nonce, origin }) }));
       } else if (message.type === 'session') {
         clearTimeout(timer);
         socket.off('message', onMessage);
