@@ -1,5 +1,6 @@
-// softphone:// links, registered with the OS by the installer: softphone://call/<handle> asks the
-// app to dial <handle>. The user still presses Call; a link never starts a call by itself.
+// softphone:// links, registered with the OS by the installer: softphone://call/<handle> brings
+// the window forward and has the app ask "Call <handle>?"; only the user's Call dials (a link on a
+// web page or in a message must not open the microphone by itself).
 import type { HostEvent } from '../shared/bridge';
 import { Handle } from '../shared/protocol';
 

@@ -50,9 +50,12 @@ const hostEvents = new HostEventOutbox();
 const quitGate = new QuitGate();
 let mainWindow: BrowserWindow | null = null;
 
+/** Brings the window forward and has the app ask whether to call (it never dials by itself). */
 function openDeepLink(link: string): void {
   const event = parseDeepLink(link);
-  if (event) hostEvents.send(event);
+  if (!event) return;
+  showMainWindow();
+  hostEvents.send(event);
 }
 
 function showMainWindow(): void {

@@ -7,7 +7,7 @@ import { FakePeerConnection, installFakeMedia, type FakeStream } from '../media/
 import type { ServerConnection } from '../signaling/serverConnection';
 import { getState, setState } from '../store/appStore';
 import type { Sounds } from '../ui/sounds';
-import type { HostCalls, IdentityInfo } from '../../shared/bridge';
+import type { HostCalls, HostEvent, IdentityInfo } from '../../shared/bridge';
 import type { ClientMessageBody, E2eeDecision, ServerMessage } from '../../shared/protocol';
 import { SignalingError } from '../../shared/signalingClient';
 
@@ -38,13 +38,22 @@ function harness() {
     'e2ee.begin': vi.fn(async () => ({ status: { state: 'standard' as const, reason: 'both-off' as const }, send: null })),
     'call.end': vi.fn(async () => undefined),
   };
-  const host = { kind: 'web', calls: calls as unknown as HostCalls, onEvent: () => () => undefined } as unknown as HostBridge;
+  const hostListeners: ((event: HostEvent) => void)[] = [];
+  const host = {
+    kind: 'web',
+    calls: calls as unknown as HostCalls,
+    onEvent: (listener: (event: HostEvent) => void) => {
+      hostListeners.push(listener);
+      return () => undefined;
+    },
+  } as unknown as HostBridge;
   const sounds: Sounds = { ring: vi.fn(), ringback: vi.fn(), stop: vi.fn(), testTone: vi.fn(async () => undefined) };
   const contacts = { record: vi.fn(async () => undefined), refreshContacts: vi.fn(async () => undefined) } as unknown as ContactsController;
   const controller = new CallController(host, server as unknown as ServerConnection, sounds, contacts);
   const emit = (message: object) => messageListeners.forEach((listener) => listener(message as ServerMessage));
   const sent = (type: string) => server.send.mock.calls.map(([message]) => message).filter((message) => message.type === type);
-  return { controller, server, calls, emit, sent };
+  const hostEvent = (event: HostEvent) => hostListeners.forEach((listener) => listener(event));
+  return { controller, server, calls, emit, sent, hostEvent };
 }
 
 let media: { captured: FakeStream[] };
@@ -57,6 +66,7 @@ beforeEach(() => {
     call: null,
     lastEnded: null,
     notice: null,
+    dialRequest: null,
   });
 });
 
@@ -228,5 +238,25 @@ describe('CallController: failures in words for the user', () => {
     await vi.waitFor(() => expect(h.sent('call.fail')).toEqual([{ type: 'call.fail', callId, reason: 'failed' }]));
     h.emit({ type: 'call.ended', callId, reason: 'failed', by: 'alice' });
     expect(getState().lastEnded).toMatchObject({ reason: 'failed', detail: 'no call in progress with this id' });
+  });
+});
+
+describe('a softphone://call link', () => {
+  it('never dials by itself: it asks, Cancel does nothing, and only Call dials', async () => {
+    const h = harness();
+    h.hostEvent({ type: 'dial', handle: 'bob' });
+    expect(getState().dialRequest).toBe('bob');
+    expect(h.server.request).not.toHaveBeenCalled();
+    expect(h.calls['call.prepare']).not.toHaveBeenCalled();
+    h.controller.cancelDialRequest();
+    expect(getState().dialRequest).toBeNull();
+    expect(h.server.request).not.toHaveBeenCalled();
+
+    h.hostEvent({ type: 'dial', handle: 'bob' });
+    await h.controller.confirmDialRequest();
+    expect(getState().dialRequest).toBeNull();
+    expect(h.server.request).toHaveBeenCalledWith(expect.objectContaining({ type: 'lookup', handle: 'bob' }));
+    expect(h.calls['call.prepare']).toHaveBeenCalledWith(expect.objectContaining({ role: 'caller', peerHandle: 'bob' }));
+    expect(getState().call).toMatchObject({ peer: 'bob', direction: 'outgoing' });
   });
 });

@@ -79,7 +79,8 @@ export class CallController {
       if (call && session.activeCallId !== call.id) this.finish(call, 'disconnected', true, null);
     });
     host.onEvent((event) => {
-      if (event.type === 'dial') void this.dial(event.handle, { video: false });
+      // A link never dials by itself: the user is asked "Call <handle>?" first.
+      if (event.type === 'dial') setState({ dialRequest: event.handle });
       else if (event.type === 'accept-call' && this.call?.id === event.callId) void this.accept();
       else if (event.type === 'decline-call' && this.call?.id === event.callId) this.decline();
       else if (event.type === 'toggle-mute') this.toggleMute();
@@ -124,6 +125,19 @@ export class CallController {
       peerTrust: prepared.peerTrust,
     });
     if (prepared.peerTrust !== 'changed') await this.invite(call);
+  }
+
+  /** The user confirmed the call a softphone:// link asked for. */
+  async confirmDialRequest(): Promise<void> {
+    const handle = getState().dialRequest;
+    if (!handle) return;
+    setState({ dialRequest: null });
+    await this.dial(handle, { video: false });
+  }
+
+  /** The user turned down the call a softphone:// link asked for. */
+  cancelDialRequest(): void {
+    setState({ dialRequest: null });
   }
 
   /** The user chose to call although the peer's key changed. */

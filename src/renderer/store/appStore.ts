@@ -80,6 +80,8 @@ export interface AppState {
   lastEnded: EndedCallView | null;
   /** A transient message for the user (failed dial, refused request). */
   notice: string | null;
+  /** A softphone://call/<handle> link asked to call this handle: nothing is dialled until the user confirms. */
+  dialRequest: string | null;
   /** Recording and transcription of the current call, or of the last one until another starts. */
   capture: CaptureView | null;
   recordings: RecordingsView;
@@ -100,6 +102,7 @@ const initialState: AppState = {
   call: null,
   lastEnded: null,
   notice: null,
+  dialRequest: null,
   capture: null,
   recordings: { state: 'idle', items: [], problem: null },
   contacts: [],

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { CallScreen } from './CallScreen';
 import { CaptureAfterCall } from './CaptureControls';
 import { useSession } from './context';
+import { DialRequest } from './DialRequest';
 import { EndedNotice } from './EndedNotice';
 import { FirstRun } from './FirstRun';
 import { RecordingsPanel } from './RecordingsPanel';
@@ -78,6 +79,7 @@ export function App() {
               {notice}
             </p>
           )}
+          {!inCall && <DialRequest />}
           {inCall ? <CallScreen /> : <Home />}
           <EndedNotice />
           <CaptureAfterCall />
