@@ -206,7 +206,36 @@ describe('CallController: one call at a time while a call is being set up', () =
     expect(getState().lastEnded).toBeNull();
   });
 
-    it('tells the user when the host cannot prepare a dialed call, and frees the slot', async () => {
+  it('stops ringing on its own when the server never says the call ended', async () => {
+    vi.useFakeTimers();
+    try {
+      const h = harness();
+      h.emit(INVITE);
+      await vi.waitFor(() => expect(getState().call).toMatchObject({ peer: 'carol', phase: 'incoming' }));
+      await vi.advanceTimersByTimeAsync(59_000);
+      expect(getState().call).not.toBeNull();
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(getState().call).toBeNull();
+      expect(getState().lastEnded).toMatchObject({ peer: 'carol', direction: 'incoming', reason: 'no-answer' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('clears the ringing screen when Decline is refused because the server does not know the call', async () => {
+    const h = harness();
+    h.server.request.mockImplementationOnce(async () => {
+      throw new SignalingError('no-such-call', 'no such call');
+    });
+    h.emit(INVITE);
+    await vi.waitFor(() => expect(getState().call).toMatchObject({ phase: 'incoming' }));
+    h.controller.decline();
+    await vi.waitFor(() => expect(getState().call).toBeNull());
+    expect(h.server.request).toHaveBeenCalledWith(expect.objectContaining({ type: 'call.decline' }));
+    expect(getState().lastEnded).toMatchObject({ peer: 'carol', reason: 'declined', byMe: true });
+  });
+
+  it('tells the user when the host cannot prepare a dialed call, and frees the slot', async () => {
     const h = harness();
     h.calls['call.prepare'].mockRejectedValueOnce(new Error("Error invoking remote method 'softphone:call.prepare': Error: the contacts file could not be read"));
     await h.controller.dial('bob', { video: false });

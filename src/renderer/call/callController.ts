@@ -19,6 +19,11 @@ import { SignalingError } from '../../shared/signalingClient';
 
 /** The handshake must finish this soon after the call is accepted, or the call fails. */
 const HANDSHAKE_TIMEOUT_MS = 15_000;
+/**
+ * An incoming call stops ringing here after this long even if the server never says it ended (a
+ * call it no longer knows, a lost message): a little above the server's ring timeout (45 s by default).
+ */
+const RING_TIMEOUT_MS = 60_000;
 const STATS_INTERVAL_MS = 1000;
 
 type CallPrepared = BridgeResult<'call.prepare'>;
@@ -44,6 +49,7 @@ interface LiveCall {
   /** E2EE steps run one after another, in the order the server delivered them. */
   e2eeQueue: Promise<void>;
   handshakeTimer: ReturnType<typeof setTimeout> | null;
+  ringTimer: ReturnType<typeof setTimeout> | null;
   statsTimer: ReturnType<typeof setInterval> | null;
   /** Why this side is ending the call, kept for the ended screen until the server confirms. */
   endDetail: string | null;
@@ -163,7 +169,9 @@ export class CallController {
   decline(): void {
     const call = this.call;
     if (!call || call.role !== 'callee') return;
-    this.sendOrEnd(call, { type: 'call.decline', callId: call.id }, 'declined');
+    // The server's call.ended finishes the call. A refusal (no-such-call: the server no longer
+    // knows it, or never did), no answer or no connection must not leave the screen ringing.
+    this.server.request({ type: 'call.decline', callId: call.id }).catch(() => this.finish(call, 'declined', true, null));
   }
 
   /** Hangs up, cancels a call that is still ringing, or abandons one awaiting key-change confirmation. */
@@ -311,6 +319,9 @@ export class CallController {
     setState({ lastEnded: null, notice: null });
     this.show(call, { direction: 'incoming', phase: 'incoming', peerTrust: prepared.peerTrust });
     this.sounds.ring(getState().settings);
+    call.ringTimer = setTimeout(() => {
+      if (getState().call?.callId === call.id && getState().call?.phase === 'incoming') this.finish(call, 'no-answer', false, null);
+    }, RING_TIMEOUT_MS);
   }
 
   // ---- call steps ---------------------------------------------------------------------------------
@@ -325,6 +336,7 @@ export class CallController {
       preparedEncryption: null,
       e2eeQueue: Promise.resolve(),
       handshakeTimer: null,
+      ringTimer: null,
       statsTimer: null,
       endDetail: null,
       ended: false,
@@ -526,6 +538,7 @@ export class CallController {
     call.ended = true;
     if (this.call === call) this.call = null;
     if (call.handshakeTimer) clearTimeout(call.handshakeTimer);
+    if (call.ringTimer) clearTimeout(call.ringTimer);
     if (call.statsTimer) clearInterval(call.statsTimer);
     call.media?.close();
     call.encryption?.close();
