@@ -125,13 +125,13 @@ describe('contacts, history, hold, mute and do-not-disturb', () => {
     await bob.hearsAudio();
     expect(await energyOver(bob, 1500)).toBeGreaterThan(0);
 
-    await alice.page.getByRole('button', { name: 'Hold' }).click();
+    await alice.page.getByRole('button', { name: 'Hold', exact: true, pressed: false }).click();
     await alice.page.getByRole('status', { name: 'Hold' }).filter({ hasText: 'You put the call on hold.' }).waitFor();
     await bob.page.getByRole('status', { name: 'Hold' }).filter({ hasText: 'alice put the call on hold.' }).waitFor();
     await sleep(500);
     expect(await energyOver(bob, 1500)).toBeLessThan(1e-4);
 
-    await alice.page.getByRole('button', { name: 'Hold', pressed: true }).click();
+    await alice.page.getByRole('button', { name: 'Resume', exact: true, pressed: true }).click();
     await bob.page.getByRole('status', { name: 'Hold' }).waitFor({ state: 'detached' });
     await sleep(500);
     expect(await energyOver(bob, 1500)).toBeGreaterThan(0);
@@ -143,14 +143,14 @@ describe('contacts, history, hold, mute and do-not-disturb', () => {
     await alice.hearsAudio();
     const unmuted = await energyOver(alice, 1500);
     expect(unmuted).toBeGreaterThan(0);
-    await bob.page.getByRole('button', { name: 'Mute' }).click();
-    await bob.page.getByRole('button', { name: 'Mute', pressed: true }).waitFor();
+    await bob.page.getByRole('button', { name: 'Mute', exact: true, pressed: false }).click();
+    await bob.page.getByRole('button', { name: 'Unmute', exact: true, pressed: true }).waitFor();
     await sleep(500);
     // A muted microphone sends silence: at most a trace of the sound before (jitter-buffer tail).
     expect(await energyOver(alice, 1500)).toBeLessThan(unmuted / 100);
     // The keyboard shortcut toggles it back.
     await bob.page.keyboard.press('Alt+Shift+M');
-    await bob.page.getByRole('button', { name: 'Mute', pressed: false }).waitFor();
+    await bob.page.getByRole('button', { name: 'Mute', exact: true, pressed: false }).waitFor();
     await sleep(500);
     expect(await energyOver(alice, 1500)).toBeGreaterThan(0);
     await hangUpAndDismiss(alice, bob);

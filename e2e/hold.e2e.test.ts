@@ -83,13 +83,13 @@ describe('hold', () => {
 
     const [aliceBefore, bobBefore] = await sendRates([alice, bob], WINDOW_MS);
 
-    await alice.page.getByRole('button', { name: 'Hold' }).click();
+    await alice.page.getByRole('button', { name: 'Hold', exact: true, pressed: false }).click();
     await bob.page.getByRole('status', { name: 'Hold' }).filter({ hasText: 'alice put the call on hold.' }).waitFor();
     // Within a second of Hold nothing more goes out, on either side.
     await sleep(1000);
     const [aliceHeld, bobHeld] = await sendRates([alice, bob], WINDOW_MS);
 
-    await alice.page.getByRole('button', { name: 'Hold', pressed: true }).click();
+    await alice.page.getByRole('button', { name: 'Resume', exact: true, pressed: true }).click();
     await bob.page.getByRole('status', { name: 'Hold' }).waitFor({ state: 'detached' });
     await sleep(1000);
     const [aliceAfter, bobAfter] = await sendRates([alice, bob], WINDOW_MS);

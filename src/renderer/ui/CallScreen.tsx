@@ -156,10 +156,10 @@ export function CallScreen() {
           aria-keyshortcuts={SHORTCUTS.mute}
           title={SHORTCUTS.mute}
         >
-          Mute
+          {call.muted ? 'Unmute' : 'Mute'}
         </button>
         <button type="button" aria-pressed={call.onHold} onClick={() => calls.toggleHold()} disabled={!inCall} aria-keyshortcuts={SHORTCUTS.hold} title={SHORTCUTS.hold}>
-          Hold
+          {call.onHold ? 'Resume' : 'Hold'}
         </button>
         {call.video && (
           <button type="button" aria-pressed={call.cameraOff} onClick={() => calls.toggleCamera()} disabled={!inCall}>

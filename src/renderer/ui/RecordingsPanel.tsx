@@ -16,15 +16,22 @@ function downloads(recording: RecordingSummary): { file: RecordingFile; label: s
   return recording.files.map((file) => ({ file, label: labels[file] }));
 }
 
+/** A transcript made without keeping the audio is a transcript, not a recording. */
+export function recordingKind(recording: RecordingSummary): 'Recording' | 'Transcript' {
+  const audio = recording.files.some((file) => file.endsWith('.wav'));
+  return !audio && recording.files.length > 0 ? 'Transcript' : 'Recording';
+}
+
 function RecordingItem({ recording, me }: { recording: RecordingSummary; me: string | null }) {
   const session = useSession();
   const { caller, callee } = recording.participants;
   const peer = caller === me ? callee : caller;
   const when = new Date(recording.createdAt).toLocaleString();
+  const kind = recordingKind(recording);
   return (
-    <li aria-label={`Recording of the call with ${peer}, ${when}`}>
+    <li aria-label={`${kind} of the call with ${peer}, ${when}`}>
       <p>
-        Call with <strong>{peer}</strong>, {when}
+        {kind} of the call with <strong>{peer}</strong>, {when}
         {recording.status === 'ready' && <>, {formatDuration(recording.durationMs)}</>}
       </p>
       {recording.status === 'processing' && <p role="status">Being processed…</p>}
