@@ -13,6 +13,7 @@ function call(phase: CallPhase, video = false): CallView {
     video,
     peerTrust: null,
     e2ee: null,
+    e2eeWanted: { mine: true, peer: null },
     muted: false,
     onHold: false,
     peerOnHold: false,

@@ -353,6 +353,7 @@ export class CallController {
         peer: call.peer,
         video: call.video,
         e2ee: null,
+        e2eeWanted: { mine: call.localDecision.e2ee, peer: call.peerDecision?.e2ee ?? null },
         muted: false,
         onHold: false,
         peerOnHold: false,

@@ -43,6 +43,8 @@ export interface CallView {
   peerTrust: PeerTrust | null;
   /** Null until both decisions are known. */
   e2ee: CallE2eeView | null;
+  /** Whether each side asks for end-to-end encryption: this device's decision, and the peer's once known (the callee has it from the invite). */
+  e2eeWanted: { mine: boolean; peer: boolean | null };
   muted: boolean;
   /** This side put the call on hold (sends nothing, plays nothing). */
   onHold: boolean;

@@ -15,6 +15,7 @@ function call(fields: Partial<CallView>): CallView {
     video: false,
     peerTrust: 'pinned',
     e2ee: null,
+    e2eeWanted: { mine: true, peer: true },
     muted: false,
     onHold: false,
     peerOnHold: false,
@@ -57,6 +58,16 @@ describe('SecurityStatus', () => {
     expect(html).toContain('End-to-end encrypted, post-quantum');
     expect(html).toContain('Protected against recording for later decryption');
     expect(render(call({ e2ee: { state: 'standard', reason: 'peer-off' } }))).not.toContain('post-quantum');
+  });
+
+  it('says before the call is up whether it will be end-to-end encrypted, from both sides’ decisions', () => {
+    const ringing = (mine: boolean, peer: boolean | null) => render(call({ phase: 'incoming', e2eeWanted: { mine, peer } }));
+    expect(ringing(true, true)).toContain('The call will be end-to-end encrypted: you and bob both have it on.');
+    expect(ringing(true, false)).toContain('bob has end-to-end encryption off: the call will use standard encryption, although you have it on.');
+    expect(ringing(false, true)).toContain('bob asks for end-to-end encryption, but you have it off: the call will use standard encryption.');
+    expect(ringing(false, false)).toContain('You and bob both have end-to-end encryption off');
+    expect(ringing(true, null)).toContain('the call is end-to-end encrypted if bob has it on too.');
+    expect(ringing(true, true)).not.toContain('Encryption is set up when the call is answered.');
   });
 
   it('reads the peer’s trust from the call: verified, or a button to verify', () => {

@@ -1,5 +1,5 @@
 import { useSession } from './context';
-import { formatSecurityCode, standardReasonText } from './text';
+import { expectedEncryptionText, formatSecurityCode, standardReasonText } from './text';
 import type { CallView } from '../store/appStore';
 
 /** Frames that failed authentication, with none decrypted, before we tell the user (≈0.5 s of audio). */
@@ -25,7 +25,7 @@ export function SecurityStatus({ call }: { call: CallView }) {
     return (
       <div className="security" aria-label="Encryption">
         {keyChanged}
-        <p>Encryption is set up when the call is answered.</p>
+        <p>{expectedEncryptionText(call.e2eeWanted, peer)}</p>
       </div>
     );
   }

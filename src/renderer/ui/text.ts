@@ -44,6 +44,19 @@ export function standardReasonText(reason: StandardReason, peer: string): string
   }
 }
 
+/** Before both decisions are known: whether the call will be end-to-end encrypted, and why. */
+export function expectedEncryptionText(wanted: { mine: boolean; peer: boolean | null }, peer: string): string {
+  if (wanted.peer === null) {
+    return wanted.mine
+      ? `You have end-to-end encryption on: the call is end-to-end encrypted if ${peer} has it on too.`
+      : 'You have end-to-end encryption off: the call will use standard encryption.';
+  }
+  if (wanted.mine && wanted.peer) return `The call will be end-to-end encrypted: you and ${peer} both have it on.`;
+  if (wanted.peer) return `${peer} asks for end-to-end encryption, but you have it off: the call will use standard encryption.`;
+  if (wanted.mine) return `${peer} has end-to-end encryption off: the call will use standard encryption, although you have it on.`;
+  return `You and ${peer} both have end-to-end encryption off: the call will use standard encryption.`;
+}
+
 /** 20 digits as four groups of five, the way users read them aloud. */
 export function formatSecurityCode(code: string): string {
   return code.replace(/(\d{5})(?=\d)/g, '$1 ');
