@@ -4,6 +4,7 @@
 // The server is restarted if it exits on its own. Ctrl-C stops everything.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { findElectronBinary } from './electron-binary';
+import { announcement, SERVER_URL_LINE, withoutServerUrl } from './local-stack-announce';
 import { supervise } from './supervise';
 
 const port = process.env.SOFTPHONE_PORT ?? '8080';
@@ -20,8 +21,9 @@ const server = supervise({
   onStart: (child, restarts) => {
     if (restarts > 0) console.error(`restarting the server (restart ${restarts})`);
     child.stdout?.on('data', (chunk: Buffer) => {
-      process.stdout.write(chunk);
-      if (chunk.toString().includes('Softphone web client:')) announce();
+      const text = chunk.toString();
+      process.stdout.write(withoutServerUrl(text));
+      if (text.includes(SERVER_URL_LINE)) announce();
     });
   },
   onExit: (code, signal, willRestart) => console.error(`the server stopped unexpectedly (${code ?? signal})${willRestart ? '; starting it again' : ''}`),
@@ -43,14 +45,7 @@ let announced = false;
 function announce(): void {
   if (announced) return;
   announced = true;
-  const url = `http://localhost:${port}/`;
-  console.log(`\nOpen ${url} in Chromium or Chrome — two browser profiles can call each other.`);
   const electron = findElectronBinary();
-  if ('path' in electron) {
-    console.log('Starting the desktop app…');
-    apps.push(spawn(electron.path, ['.'], { stdio: 'inherit' }));
-  } else {
-    console.log(`The desktop app is not started: the Electron binary is missing (${electron.missing}).`);
-  }
-  console.log('Press Ctrl-C to stop the server and Janus.');
+  for (const line of announcement(port, electron)) console.log(line);
+  if ('path' in electron) apps.push(spawn(electron.path, ['.'], { stdio: 'inherit' }));
 }

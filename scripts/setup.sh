@@ -20,6 +20,6 @@ fi
 
 # npm ci when node_modules is missing or older than the lock file.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: npm ci" >&2
+  echo "setup: installing npm packages with npm ci (this takes a few minutes)…" >&2
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
