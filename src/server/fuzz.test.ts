@@ -28,8 +28,13 @@ const serverErrors: string[] = [];
 
 beforeAll(async () => {
   accounts = new AccountStore(':memory:');
-  const rooms: RoomFactory = { createRoom: async ({ e2ee }) => new FakeRoom('room', e2ee) };
-  signaling = new SignalingServer({ accounts, rooms, log: { ...silentLog, error: (msg) => serverErrors.push(msg) }, ringTimeoutMs: 10_000, connectTimeoutMs: 10_000, reconnectGraceMs: 1000 });
+  let roomCount = 0;
+  const rooms: RoomFactory = { createRoom: async ({ e2ee }) => new FakeRoom(`room-${(roomCount += 1)}`, e2ee) };
+  // The limits across connections and accounts have their own tests; here they are wide open so
+  // every message reaches the parser and the legitimate pair is never refused for its pace.
+  const open = 1_000_000;
+  const limits = { pendingPerAddress: 1000, loginsPerAddressPerMinute: open, loginsPerMinute: open, registrationsPerAddressPerHour: open, registrationsPerMinute: open, callsPerMinute: open, callsToOnePerMinute: open, callsReceivedPerMinute: open, messagesPerSecond: open };
+  signaling = new SignalingServer({ accounts, rooms, limits, log: { ...silentLog, error: (msg) => serverErrors.push(msg) }, ringTimeoutMs: 10_000, connectTimeoutMs: 10_000, reconnectGraceMs: 1000 });
   server = http.createServer();
   server.on('upgrade', (request, socket, head) => signaling.handleUpgrade(request, socket, head));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -179,6 +184,8 @@ function legitimatePairLoop(): { stop: () => Promise<{ rounds: number }> } {
       await alice.next('call.ended');
       await bob.next('call.ended');
       rounds += 1;
+      // At a person's pace, well under the per-connection message rate.
+      await new Promise((resolve) => setTimeout(resolve, 100));
       if (rounds % 5 === 0) {
         // And log in again on a fresh connection.
         alice.client.close();
