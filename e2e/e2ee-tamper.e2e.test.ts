@@ -173,7 +173,7 @@ describe('a tampering relay between the clients and the server', () => {
     expect(bobCode).toMatch(/^\d{20}$/);
     expect(aliceCode).not.toBe(bobCode);
     for (const user of [alice, bob]) {
-      const panel = (await user.page.getByLabel('Encryption').textContent()) ?? '';
+      const panel = (await user.page.getByLabel('Encryption', { exact: true }).textContent()) ?? '';
       expect(panel).not.toContain('You verified');
       await user.page.getByRole('alert').filter({ hasText: 'cannot be decrypted with this call’s keys' }).waitFor({ timeout: 15_000 });
     }

@@ -12,7 +12,7 @@ if (skipReason) console.warn(`E2EE e2e tests skipped: ${skipReason}`);
 
 /** The text of the encryption panel of a user's call view. */
 async function encryptionText(user: AppUser): Promise<string> {
-  const panel = user.page.getByLabel('Encryption');
+  const panel = user.page.getByLabel('Encryption', { exact: true });
   await expect.poll(async () => (await panel.textContent()) ?? '', { timeout: 20_000 }).toMatch(/Not end-to-end encrypted|End-to-end encrypted|failed/);
   return (await panel.textContent()) ?? '';
 }

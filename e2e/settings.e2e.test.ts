@@ -296,7 +296,7 @@ describe('settings panel (web client)', () => {
     );
     await alice.accept();
     await Promise.all([alice.callTimer.waitFor({ timeout: 20_000 }), bob.callTimer.waitFor({ timeout: 20_000 })]);
-    await expect.poll(async () => (await page.getByLabel('Encryption').textContent()) ?? '', { timeout: 20_000 }).toContain('You have end-to-end encryption off');
+    await expect.poll(async () => (await page.getByLabel('Encryption', { exact: true }).textContent()) ?? '', { timeout: 20_000 }).toContain('You have end-to-end encryption off');
     const callConstraints = (await page.evaluate(() => window.__testAudioConstraints ?? [])).at(-1) ?? '';
     expect(JSON.parse(callConstraints)).toMatchObject({ deviceId: { exact: ids.microphone } });
 
