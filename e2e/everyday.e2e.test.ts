@@ -24,6 +24,16 @@ async function energyOver(user: AppUser, ms: number): Promise<number> {
   return (await user.inboundAudio()).energy - before.energy;
 }
 
+/** Adds `handle` to `user`'s contacts through the Contacts tab; the tab stays open. */
+async function addContact(user: AppUser, handle: string) {
+  await user.page.getByRole('tab', { name: 'Contacts' }).click();
+  await user.page.getByRole('textbox', { name: 'Add contact' }).fill(handle);
+  await user.page.getByRole('button', { name: 'Add', exact: true }).click();
+  const entry = user.page.getByRole('listitem', { name: handle });
+  await entry.waitFor();
+  return entry;
+}
+
 /** The history entries on screen, one line of text each. */
 async function historyLines(user: AppUser): Promise<string[]> {
   await user.page.getByRole('tab', { name: /^History/ }).click();
@@ -66,13 +76,18 @@ describe('contacts, history, hold, mute and do-not-disturb', () => {
   });
 
   it('adds a contact by handle, shows its key, and calls it from the contact list', async () => {
-    await alice.page.getByRole('tab', { name: 'Contacts' }).click();
-    await alice.page.getByRole('textbox', { name: 'Add contact' }).fill('bob');
-    await alice.page.getByRole('button', { name: 'Add', exact: true }).click();
-    const entry = alice.page.getByRole('listitem', { name: 'bob' });
-    await entry.waitFor();
+    // Presence only between people who have each other as contacts: bob adds alice first, and
+    // sees her offline until she adds him too; then both see each other without reloading.
+    const bobsEntry = await addContact(bob, 'alice');
+    await sleep(500);
+    expect(await bobsEntry.textContent()).toContain('offline');
+    await bob.page.getByRole('tab', { name: 'Call', exact: true }).click();
+    const entry = await addContact(alice, 'bob');
     expect(await entry.textContent()).toMatch(/Key [0-9a-f]{4}( [0-9a-f]{4}){7} — not verified/);
-    await expect.poll(() => entry.textContent()).toContain('available');
+    await expect.poll(() => entry.textContent(), { timeout: 10_000 }).toContain('available');
+    await bob.page.getByRole('tab', { name: 'Contacts' }).click();
+    await expect.poll(() => bobsEntry.textContent(), { timeout: 10_000 }).toContain('available');
+    await bob.page.getByRole('tab', { name: 'Call', exact: true }).click();
 
     await alice.page.getByRole('button', { name: 'Favourite bob' }).click();
     await alice.page.getByRole('button', { name: 'Favourite bob', pressed: true }).waitFor();
@@ -166,11 +181,27 @@ describe('contacts, history, hold, mute and do-not-disturb', () => {
     await bob.page.getByRole('checkbox', { name: 'Do not disturb' }).uncheck();
   });
 
-  it('keeps contacts and history when the app restarts', async () => {
+  it('shows a contact offline to someone they took off their contacts, while they are still online', async () => {
+    const carolsEntry = await addContact(carol, 'alice');
+    const alicesEntry = await addContact(alice, 'carol');
+    await expect.poll(() => carolsEntry.textContent(), { timeout: 10_000 }).toContain('available');
+    await expect.poll(() => alicesEntry.textContent(), { timeout: 10_000 }).toContain('available');
+    await alice.page.getByRole('button', { name: 'Remove carol', exact: true }).click();
+    await alice.page.getByRole('button', { name: 'Yes, remove carol' }).click();
+    await expect.poll(() => carolsEntry.textContent(), { timeout: 10_000 }).toContain('offline');
+    expect(await alice.connection.textContent()).toContain('Connected as alice');
+    for (const user of [alice, carol]) await user.page.getByRole('tab', { name: 'Call', exact: true }).click();
+  });
+
+  it('keeps contacts and history when the app restarts, and shows presence again after it', async () => {
     await alice.page.reload();
     await alice.connection.filter({ hasText: 'Connected as alice' }).waitFor();
     await alice.page.getByRole('tab', { name: 'Contacts' }).click();
     await alice.page.getByRole('listitem', { name: 'bob' }).waitFor();
+    await expect.poll(() => alice.page.getByRole('listitem', { name: 'bob' }).textContent(), { timeout: 10_000 }).toContain('available');
+    await bob.page.getByRole('tab', { name: 'Contacts' }).click();
+    await expect.poll(() => bob.page.getByRole('listitem', { name: 'alice' }).textContent(), { timeout: 10_000 }).toContain('available');
+    await bob.page.getByRole('tab', { name: 'Call', exact: true }).click();
     expect(await alice.page.getByRole('button', { name: 'Favourite bob', pressed: true }).count()).toBe(1);
     expect((await historyLines(alice)).length).toBeGreaterThanOrEqual(4);
   });

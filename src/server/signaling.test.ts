@@ -416,15 +416,48 @@ describe('calls', () => {
 });
 
 describe('presence', () => {
-  it('pushes status changes to watchers', async () => {
+  it('pushes status changes to watchers that the handle watches too, and nothing but offline to a stranger', async () => {
     const harness = await startHarness();
     const { alice, bob } = await twoUsers(harness);
+    const mallory = new TestUser('mallory');
+    await mallory.connect(harness.url);
+    await mallory.client.request({ type: 'presence.watch', handles: ['bob'] });
+    expect(await mallory.next('presence')).toMatchObject({ handle: 'bob', status: 'offline' });
+    await bob.client.request({ type: 'presence.watch', handles: ['alice'] });
     await alice.client.request({ type: 'presence.watch', handles: ['bob'] });
     expect(await alice.next('presence')).toMatchObject({ handle: 'bob', status: 'available' });
     await bob.client.request({ type: 'presence.set', status: 'dnd' });
     expect(await alice.next('presence')).toMatchObject({ handle: 'bob', status: 'dnd' });
     bob.client.close();
     expect(await alice.next('presence')).toMatchObject({ handle: 'bob', status: 'offline' });
+    // A lookup gives the stranger the key, and nothing about presence.
+    expect(await mallory.client.request({ type: 'lookup', handle: 'bob' })).toEqual({ v: 1, type: 'lookup.result', re: expect.any(Number), handle: 'bob', publicKey: bob.publicKey });
+    expect(mallory.received('presence')).toEqual([]);
+  });
+
+  it('shows presence as soon as both watch each other, whoever watched first, and takes it away when one stops', async () => {
+    const harness = await startHarness();
+    const { alice, bob } = await twoUsers(harness);
+    await bob.client.request({ type: 'presence.watch', handles: ['alice'] });
+    expect(await bob.next('presence')).toMatchObject({ handle: 'alice', status: 'offline' });
+    await alice.client.request({ type: 'presence.watch', handles: ['bob'] });
+    expect(await alice.next('presence')).toMatchObject({ handle: 'bob', status: 'available' });
+    expect(await bob.next('presence')).toMatchObject({ handle: 'alice', status: 'available' });
+    // alice takes bob off her contacts: bob is told she is offline, though she is still connected.
+    await alice.client.request({ type: 'presence.watch', handles: [] });
+    expect(await bob.next('presence')).toMatchObject({ handle: 'alice', status: 'offline' });
+  });
+
+  it('sends a connection that replaces another every status of its watch list again', async () => {
+    const harness = await startHarness();
+    const { alice, bob } = await twoUsers(harness);
+    await bob.client.request({ type: 'presence.watch', handles: ['alice'] });
+    await alice.client.request({ type: 'presence.watch', handles: ['bob'] });
+    expect(await alice.next('presence')).toMatchObject({ handle: 'bob', status: 'available' });
+    // The app reloads: its new login can reach the server before the old connection's close.
+    await alice.connect(harness.url, false);
+    await alice.client.request({ type: 'presence.watch', handles: ['bob'] });
+    expect(await alice.next('presence')).toMatchObject({ handle: 'bob', status: 'available' });
   });
 
   it('closes a connection that stops reading once its unsent data passes the bound, and sends a repeated watch list nothing', async () => {

@@ -368,6 +368,8 @@ export class SignalingServer {
     if (previous) {
       previous.account = null;
       previous.socket.close(CloseCode.replaced, 'logged in elsewhere');
+      // The new connection has been sent nothing yet: its watch list must bring every status.
+      this.presence.unwatchAll(account.handle);
     }
     this.calls.reconnected(account.handle);
     connection.send({
