@@ -12,7 +12,7 @@ export const SERVER_ENTRY = 'dist/server/index.js';
 /**
  * Flags that lift the server's limits (src/server/limits.ts) far above what tests and benchmarks
  * that are not about them reach: they make many accounts and calls from one loopback address in
- * a few seconds. The flood tests (limits.e2e.test.ts) run with the defaults instead.
+ * a few seconds. The flood tests (hostile.e2e.test.ts) run with the defaults instead.
  */
 export const LOOSE_LIMIT_ARGS: readonly string[] = [
   '--max-pending-per-address', '1000',
@@ -29,6 +29,8 @@ export interface TestServer {
   /** The web client, e.g. http://127.0.0.1:41234/ */
   readonly url: string;
   readonly dataDir: string;
+  /** The server's process id (to read its memory use). */
+  readonly pid: number;
   /** Everything the server wrote to stderr (structured logs). */
   readonly logs: () => string;
   /** Stops the server (SIGTERM, then SIGKILL after 5 s). */
@@ -66,6 +68,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   return {
     url: server.url,
     dataDir,
+    pid: server.pid,
     logs: server.logs,
     stop: server.stop,
     kill: server.kill,

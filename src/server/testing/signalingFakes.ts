@@ -79,9 +79,9 @@ export class TestUser {
     return { type, callId, statement: toBase64Url(ed25519.sign(captureStatementBytes(request, ed25519.getPublicKey(this.secret)), this.secret)) };
   }
 
-  /** Connects and registers this user's handle (or only logs in). */
-  async connect(url: string, register = true) {
-    this.client = new SignalingClient(new WebSocket(url));
+  /** Connects and registers this user's handle (or only logs in); `socket` e.g. picks the local address to dial from. */
+  async connect(url: string, register = true, socket: WebSocket.ClientOptions = {}) {
+    this.client = new SignalingClient(new WebSocket(url, socket));
     this.client.onMessage((message) => {
       const waiter = this.waiters.find((w) => w.predicate(message));
       if (waiter) {
@@ -117,8 +117,8 @@ export class TestUser {
  * Logs `user` in (already registered) over a plain WebSocket that parses nothing it receives, for
  * tests that flood or stop reading: resolves with the socket once the session message arrives.
  */
-export function rawLogin(url: string, user: TestUser): Promise<WebSocket> {
-  const socket = new WebSocket(url);
+export function rawLogin(url: string, user: TestUser, options: WebSocket.ClientOptions = {}): Promise<WebSocket> {
+  const socket = new WebSocket(url, options);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${user.handle}: no session within 5 s`)), 5000);
     socket.once('error', reject);
