@@ -13,7 +13,8 @@ export type PageLeg = 'publisher' | 'subscriber';
 
 export interface InboundStats {
   audio?: { packetsReceived: number; totalSamplesReceived: number; concealedSamples: number; audioLevel: number };
-  video?: { packetsReceived: number; framesDecoded: number };
+  /** frameWidth and frameHeight: the size of the last decoded frame (0 before the first). */
+  video?: { packetsReceived: number; framesDecoded: number; frameWidth: number; frameHeight: number };
 }
 
 /** The page's `window`; the callbacks given to `page.evaluate` run in the browser and use it. */
@@ -147,7 +148,7 @@ window.media = {
           audioLevel: s.audioLevel || 0,
         };
       } else if (s.kind === 'video') {
-        result.video = { packetsReceived: s.packetsReceived || 0, framesDecoded: s.framesDecoded || 0 };
+        result.video = { packetsReceived: s.packetsReceived || 0, framesDecoded: s.framesDecoded || 0, frameWidth: s.frameWidth || 0, frameHeight: s.frameHeight || 0 };
       }
     });
     return result;

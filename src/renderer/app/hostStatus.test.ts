@@ -18,6 +18,7 @@ function call(phase: CallPhase, video = false): CallView {
     onHold: false,
     peerOnHold: false,
     cameraOff: false,
+    sharingScreen: false,
     activeSince: null,
     counters: null,
     stats: null,

@@ -56,7 +56,7 @@ function harness() {
   return { controller, server, calls, emit, sent, hostEvent };
 }
 
-let media: { captured: FakeStream[] };
+let media: ReturnType<typeof installFakeMedia>;
 
 beforeEach(() => {
   media = installFakeMedia();
@@ -137,6 +137,50 @@ describe('CallController: what is sent matches the buttons', () => {
     const callId = await dialAndAccept(h, () => h.controller.toggleCamera());
     expect(getState().call?.cameraOff).toBe(true);
     expect(enabled(media.captured[0]!)).toEqual({ audio: [true], video: [false] });
+    h.emit({ type: 'call.ended', callId, reason: 'hangup', by: 'bob' });
+  });
+});
+
+describe('CallController: screen sharing', () => {
+  const videoSender = () => FakePeerConnection.created[0]!.senders[1]!;
+
+  it('sends the chosen screen in place of the camera, and the camera again on Stop sharing', async () => {
+    const h = harness();
+    const callId = await dialAndAccept(h, () => undefined);
+    const camera = media.captured[0]!.getVideoTracks()[0];
+    await vi.waitFor(() => expect(videoSender().track).toBe(camera));
+    await h.controller.shareScreen();
+    expect(media.getDisplayMedia).toHaveBeenCalledWith({ video: true, audio: false });
+    expect(getState().call?.sharingScreen).toBe(true);
+    const screen = videoSender().track!;
+    expect(screen).not.toBe(camera);
+    await h.controller.stopScreenShare();
+    expect(getState().call?.sharingScreen).toBe(false);
+    expect(videoSender().track).toBe(camera);
+    expect(screen.stop).toHaveBeenCalled();
+    h.emit({ type: 'call.ended', callId, reason: 'hangup', by: 'bob' });
+  });
+
+  it('follows a share stopped from outside the app (the capture ended)', async () => {
+    const h = harness();
+    const callId = await dialAndAccept(h, () => undefined);
+    await h.controller.shareScreen();
+    videoSender().track!.onended?.();
+    await vi.waitFor(() => expect(getState().call?.sharingScreen).toBe(false));
+    expect(videoSender().track).toBe(media.captured[0]!.getVideoTracks()[0]);
+    h.emit({ type: 'call.ended', callId, reason: 'hangup', by: 'bob' });
+  });
+
+  it('changes nothing and says nothing when the user cancels the picker', async () => {
+    const h = harness();
+    const callId = await dialAndAccept(h, () => undefined);
+    media.getDisplayMedia.mockRejectedValueOnce(new DOMException('Permission denied', 'NotAllowedError'));
+    await h.controller.shareScreen();
+    expect(getState().call?.sharingScreen).toBe(false);
+    expect(getState().notice).toBeNull();
+    media.getDisplayMedia.mockRejectedValueOnce(new DOMException('no screen', 'NotFoundError'));
+    await h.controller.shareScreen();
+    expect(getState().notice).toBe('The screen could not be shared: no screen');
     h.emit({ type: 'call.ended', callId, reason: 'hangup', by: 'bob' });
   });
 });

@@ -216,6 +216,43 @@ export class CallController {
     updateCall(call.id, { cameraOff: !view.cameraOff });
   }
 
+  /**
+   * Shares a screen or window in place of the camera (video calls only): the browser's own picker
+   * chooses it on the web; in the desktop app main hands over the source the user chose in the
+   * app's picker. Cancelling the picker changes nothing.
+   */
+  async shareScreen(): Promise<void> {
+    const call = this.call;
+    const view = getState().call;
+    if (!call?.media || !view?.video || view.sharingScreen) return;
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    } catch (error) {
+      // NotAllowedError: the user cancelled the picker (or the host refused it).
+      if (error instanceof DOMException && error.name === 'NotAllowedError') return;
+      return this.notice(`The screen could not be shared: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const [track, ...others] = stream.getTracks();
+    for (const other of others) other.stop();
+    if (!track) return;
+    if (this.call !== call || call.ended || !call.media) return track.stop();
+    try {
+      await call.media.shareScreen(track);
+    } catch (error) {
+      return this.notice(`The screen could not be shared: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    updateCall(call.id, { sharingScreen: true });
+  }
+
+  /** Stops sharing the screen: the camera goes back on. */
+  async stopScreenShare(): Promise<void> {
+    const call = this.call;
+    if (!call) return;
+    updateCall(call.id, { sharingScreen: false });
+    await call.media?.stopScreenShare();
+  }
+
   /** Changes the call's microphone processing now (keeping the choice is AppSession.updateSettings's job). */
   async setAudioProcessing(processing: AudioProcessing): Promise<void> {
     await this.call?.media?.setAudioProcessing(processing);
@@ -358,6 +395,7 @@ export class CallController {
         onHold: false,
         peerOnHold: false,
         cameraOff: false,
+        sharingScreen: false,
         activeSince: null,
         counters: null,
         stats: null,
@@ -472,6 +510,7 @@ export class CallController {
       // The media path is gone for good (ICE failed): end the call with the reason rather than sit silent.
       onFailure: (message) => this.sendOrEnd(call, { type: 'call.fail', callId: call.id, reason: 'failed' }, 'failed', message),
       onMicrophoneReplaced: (message) => this.notice(message),
+      onScreenShareEnded: () => updateCall(call.id, { sharingScreen: false }),
     });
     // Mute, hold or camera-off chosen before the media existed (while dialing or ringing) must hold
     // from the first frame: the store is what the buttons show.

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CallMedia, type CallMediaOptions } from './callMedia';
-import { FakePeerConnection, installFakeMedia, type FakeStream, type FakeTrack } from './fakeMedia';
+import { FakePeerConnection, FakeTrack, installFakeMedia, type FakeStream } from './fakeMedia';
 
 function options(video: boolean): CallMediaOptions {
   return {
@@ -12,6 +12,7 @@ function options(video: boolean): CallMediaOptions {
     onRemoteStream: () => undefined,
     onFailure: () => undefined,
     onMicrophoneReplaced: () => undefined,
+    onScreenShareEnded: () => undefined,
   };
 }
 
@@ -62,6 +63,94 @@ function sending(stream: FakeStream): string[] {
   const name = (track: FakeTrack | null) => (track === null ? 'none' : stream.getTracks().includes(track) ? `live ${track.kind}` : `stale ${track.kind}`);
   return publisher.senders.map((sender) => name(sender.track));
 }
+
+describe('CallMedia screen sharing', () => {
+  const screenTrack = () => new FakeTrack('video') as FakeTrack & { contentHint?: string };
+
+  it('sends the shared screen on the video sender in place of the camera, and the camera again when the share stops', async () => {
+    installFakeMedia();
+    const media = new CallMedia(options(true));
+    const stream = (await media.publish()) as unknown as FakeStream;
+    const publisher = FakePeerConnection.created[0]!;
+    const screen = screenTrack();
+    await media.shareScreen(screen as unknown as MediaStreamTrack);
+    expect(publisher.senders.map((sender) => sender.track)).toEqual([stream.getAudioTracks()[0], screen]);
+    expect(screen.contentHint).toBe('detail');
+    // No second sender: the same (encrypting) sender carries the share.
+    expect(publisher.senders).toHaveLength(2);
+
+    await media.stopScreenShare();
+    expect(sending(stream)).toEqual(['live audio', 'live video']);
+    expect(screen.stop).toHaveBeenCalled();
+    media.close();
+  });
+
+  it('sends the share even with the camera off, and nothing of it while the call is on hold', async () => {
+    installFakeMedia();
+    const media = new CallMedia(options(true));
+    await media.publish();
+    const video = FakePeerConnection.created[0]!.senders[1]!;
+    media.setSendState({ cameraOff: true });
+    const screen = screenTrack();
+    await media.shareScreen(screen as unknown as MediaStreamTrack);
+    expect(video.track).toBe(screen);
+    expect(screen.enabled).toBe(true);
+    media.setSendState({ onHold: true });
+    await vi.waitFor(() => expect(video.track).toBeNull());
+    media.setSendState({ onHold: false });
+    await vi.waitFor(() => expect(video.track).toBe(screen));
+    media.close();
+    expect(screen.stop).toHaveBeenCalled();
+  });
+
+  it('sends a share chosen before publishing from the first packet', async () => {
+    installFakeMedia();
+    const media = new CallMedia(options(true));
+    await media.capture();
+    const screen = screenTrack();
+    await media.shareScreen(screen as unknown as MediaStreamTrack);
+    await media.publish();
+    await vi.waitFor(() => expect(FakePeerConnection.created[0]!.senders[1]!.track).toBe(screen));
+    media.close();
+  });
+
+  it('puts the camera back and says so when the share is stopped from outside the app (track ended)', async () => {
+    installFakeMedia();
+    const ended = vi.fn();
+    const media = new CallMedia({ ...options(true), onScreenShareEnded: ended });
+    const stream = (await media.publish()) as unknown as FakeStream;
+    const screen = screenTrack();
+    await media.shareScreen(screen as unknown as MediaStreamTrack);
+    screen.onended?.();
+    await vi.waitFor(() => expect(ended).toHaveBeenCalledOnce());
+    expect(sending(stream)).toEqual(['live audio', 'live video']);
+    media.close();
+  });
+
+  it('stops the first share when a second one replaces it', async () => {
+    installFakeMedia();
+    const media = new CallMedia(options(true));
+    await media.publish();
+    const [first, second] = [screenTrack(), screenTrack()];
+    await media.shareScreen(first as unknown as MediaStreamTrack);
+    await media.shareScreen(second as unknown as MediaStreamTrack);
+    expect(first.stop).toHaveBeenCalled();
+    expect(first.onended).toBeNull();
+    expect(FakePeerConnection.created[0]!.senders[1]!.track).toBe(second);
+    media.close();
+  });
+
+  it('refuses a share in an audio-only call and stops the capture', async () => {
+    installFakeMedia();
+    const media = new CallMedia(options(false));
+    await media.publish();
+    const screen = screenTrack();
+    await expect(media.shareScreen(screen as unknown as MediaStreamTrack)).rejects.toThrow('only a video call');
+    expect(screen.stop).toHaveBeenCalled();
+    expect(FakePeerConnection.created[0]!.senders.map((sender) => sender.track?.kind)).toEqual(['audio']);
+    media.close();
+  });
+});
 
 describe('CallMedia on hold', () => {
   it('takes microphone and camera off the senders while this side holds the call, and puts them back on Resume', async () => {

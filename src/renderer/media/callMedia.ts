@@ -29,6 +29,8 @@ export interface CallMediaOptions {
   onFailure(message: string): void;
   /** The microphone in use went away (unplugged); the default one was taken instead. */
   onMicrophoneReplaced(message: string): void;
+  /** The screen share ended by itself: the user stopped it in the browser's or system's own control. */
+  onScreenShareEnded(): void;
 }
 
 /** What this side sends: the microphone muted, the whole call on hold (by either side), the camera off. */
@@ -60,6 +62,8 @@ export class CallMedia {
   private lastBytes = { time: 0, inbound: 0, outbound: 0 };
   private sendState: SendState = { muted: false, onHold: false, peerOnHold: false, cameraOff: false };
   private senders: PublishedSender[] = [];
+  /** The shared screen or window: while set, the video sender sends it in place of the camera. */
+  private screenTrack: MediaStreamTrack | null = null;
   private closed = false;
   /** The microphone chosen now (null: the default) and the processing it runs with. */
   private microphoneId: string | null;
@@ -157,6 +161,37 @@ export class CallMedia {
     void this.applySendState();
   }
 
+  /**
+   * Sends a screen (or window) capture in place of the camera, on the same video sender: no
+   * renegotiation, and with E2EE the sender's transform encrypts it like the camera. Only video
+   * calls have a video sender; the previous share, if any, stops.
+   */
+  async shareScreen(track: MediaStreamTrack): Promise<void> {
+    if (this.closed || track.kind !== 'video' || !this.options.video) {
+      track.stop();
+      throw new Error(this.closed ? 'the call has ended' : 'only a video call can share the screen');
+    }
+    const previous = this.screenTrack;
+    // Text and fine lines matter more in a shared screen than smooth motion.
+    track.contentHint = 'detail';
+    track.onended = () => {
+      if (this.screenTrack !== track || this.closed) return;
+      void this.stopScreenShare().then(() => this.options.onScreenShareEnded());
+    };
+    this.screenTrack = track;
+    await this.applySendState();
+    if (previous) stopTrack(previous);
+  }
+
+  /** Puts the camera back on the video sender and stops the screen capture. */
+  async stopScreenShare(): Promise<void> {
+    const track = this.screenTrack;
+    if (!track) return;
+    this.screenTrack = null;
+    await this.applySendState();
+    stopTrack(track);
+  }
+
   /** Switches the microphone during the call (no renegotiation: the sender keeps its transform). */
   async switchMicrophone(deviceId: string | null): Promise<void> {
     this.microphoneId = deviceId;
@@ -251,13 +286,15 @@ export class CallMedia {
     this.publisher = null;
     this.subscriber = null;
     this.senders = [];
+    if (this.screenTrack) stopTrack(this.screenTrack);
+    this.screenTrack = null;
     this.stopLocal();
     for (const track of this.remoteStream.getTracks()) track.stop();
   }
 
   /**
    * Enables the tracks and puts on each sender the track it should send now: none while the call is
-   * on hold, else the current microphone or camera. `replaceTrack` needs no renegotiation, and the
+   * on hold, else the current microphone, and the shared screen or else the camera. `replaceTrack` needs no renegotiation, and the
    * browser runs its calls in order.
    */
   private async applySendState(): Promise<void> {
@@ -265,8 +302,10 @@ export class CallMedia {
     const held = onHold || peerOnHold;
     for (const track of this.localStream?.getAudioTracks() ?? []) track.enabled = !muted && !held;
     for (const track of this.localStream?.getVideoTracks() ?? []) track.enabled = !cameraOff && !held;
+    if (this.screenTrack) this.screenTrack.enabled = !held;
     const changes = this.senders.flatMap((published) => {
-      const live = this.localStream?.getTracks().find((track) => track.kind === published.kind) ?? null;
+      const screen = published.kind === 'video' ? this.screenTrack : null;
+      const live = screen ?? this.localStream?.getTracks().find((track) => track.kind === published.kind) ?? null;
       const wanted = held ? null : live;
       if (published.sending === wanted) return [];
       published.sending = wanted;
@@ -313,4 +352,9 @@ export class CallMedia {
     };
     return pc;
   }
+}
+
+function stopTrack(track: MediaStreamTrack): void {
+  track.onended = null;
+  track.stop();
 }

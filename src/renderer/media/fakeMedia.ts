@@ -99,9 +99,9 @@ export class FakePeerConnection {
 
 /**
  * Installs the fakes as globals; getUserMedia hands out streams of fresh tracks (audio, and video
- * when asked) and records them in `captured`. Undo with vi.unstubAllGlobals().
+ * when asked) and records them in `captured`; getDisplayMedia hands out one video track. Undo with vi.unstubAllGlobals().
  */
-export function installFakeMedia(): { captured: FakeStream[]; getUserMedia: ReturnType<typeof vi.fn> } {
+export function installFakeMedia(): { captured: FakeStream[]; getUserMedia: ReturnType<typeof vi.fn>; getDisplayMedia: ReturnType<typeof vi.fn> } {
   const captured: FakeStream[] = [];
   const getUserMedia = vi.fn(async (constraints: { audio?: unknown; video?: unknown }) => {
     const stream = new FakeStream([
@@ -111,9 +111,11 @@ export function installFakeMedia(): { captured: FakeStream[]; getUserMedia: Retu
     captured.push(stream);
     return stream;
   });
+  // The screen picker: one video track of the chosen screen.
+  const getDisplayMedia = vi.fn(async () => new FakeStream([new FakeTrack('video')]));
   FakePeerConnection.created = [];
   vi.stubGlobal('MediaStream', FakeStream);
   vi.stubGlobal('RTCPeerConnection', FakePeerConnection);
-  vi.stubGlobal('navigator', { mediaDevices: { getUserMedia } });
-  return { captured, getUserMedia };
+  vi.stubGlobal('navigator', { mediaDevices: { getUserMedia, getDisplayMedia } });
+  return { captured, getUserMedia, getDisplayMedia };
 }

@@ -52,6 +52,8 @@ export interface CallView {
   peerOnHold: boolean;
   /** Video calls: this side's camera is off. */
   cameraOff: boolean;
+  /** Video calls: this side sends a shared screen or window in place of its camera. */
+  sharingScreen: boolean;
   /** When media started flowing (ms since epoch). */
   activeSince: number | null;
   counters: FrameCounters | null;

@@ -143,6 +143,11 @@ export function CallScreen() {
           You put the call on hold.
         </p>
       )}
+      {call.sharingScreen && (
+        <p role="status" aria-label="Screen sharing">
+          {call.peer} sees your shared screen{call.onHold || call.peerOnHold ? ' once the call is resumed' : ''}.
+        </p>
+      )}
       <QualityIndicator call={call} />
       <SecurityStatus call={call} />
       <CaptureControls call={call} />
@@ -164,6 +169,11 @@ export function CallScreen() {
         {call.video && (
           <button type="button" aria-pressed={call.cameraOff} onClick={() => calls.toggleCamera()} disabled={!inCall}>
             Camera off
+          </button>
+        )}
+        {call.video && (
+          <button type="button" aria-pressed={call.sharingScreen} onClick={() => void (call.sharingScreen ? calls.stopScreenShare() : calls.shareScreen())} disabled={!inCall}>
+            {call.sharingScreen ? 'Stop sharing' : 'Share screen'}
           </button>
         )}
         <button type="button" className="hangup" onClick={() => calls.hangUp()} aria-keyshortcuts={SHORTCUTS.hangUp} title={SHORTCUTS.hangUp}>

@@ -20,6 +20,7 @@ function call(fields: Partial<CallView>): CallView {
     onHold: false,
     peerOnHold: false,
     cameraOff: false,
+    sharingScreen: false,
     activeSince: null,
     counters: null,
     stats: null,

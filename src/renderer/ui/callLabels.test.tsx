@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
-// Controls and items say what they are in their current state: Mute/Unmute, Hold/Resume, and a
-// transcript-only item called a transcript.
+// Controls and items say what they are in their current state: Mute/Unmute, Hold/Resume, Share
+// screen/Stop sharing, and a transcript-only item called a transcript.
 import { act } from 'react';
 import { createRoot } from 'react-dom/client';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +27,7 @@ function callScreen(fields: Partial<CallView>): string {
       onHold: false,
       peerOnHold: false,
       cameraOff: false,
+      sharingScreen: false,
       activeSince: null,
       counters: null,
       stats: null,
@@ -65,6 +66,16 @@ describe('CallScreen toggles', () => {
     expect(button(html, 'Resume')).toContain('aria-pressed="true"');
     expect(button(html, 'Mute')).toBeUndefined();
     expect(button(html, 'Hold')).toBeUndefined();
+  });
+
+  it('offers Share screen in a video call, and Stop sharing, pressed, while sharing; none in an audio call', () => {
+    expect(button(callScreen({}), 'Share screen')).toBeUndefined();
+    const idle = callScreen({ video: true });
+    expect(button(idle, 'Share screen')).toContain('aria-pressed="false"');
+    const sharing = callScreen({ video: true, sharingScreen: true });
+    expect(button(sharing, 'Stop sharing')).toContain('aria-pressed="true"');
+    expect(button(sharing, 'Share screen')).toBeUndefined();
+    expect(sharing).toContain('bob sees your shared screen.');
   });
 });
 
