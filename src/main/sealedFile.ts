@@ -1,11 +1,13 @@
 // Files whose content is secret (the identity key, the pinned contact keys, the call history) are
-// sealed with the operating system's secret store through Electron's safeStorage. Tests may run
-// with an explicit, loudly flagged plaintext mode instead. All three stores (identity, contacts,
+// sealed with the operating system's secret store through Electron's safeStorage, or, where the
+// system has no key store and the user chose it, with a key from their passphrase
+// (passphraseStore.ts). Tests may run with an explicit, loudly flagged plaintext mode instead. All three stores (identity, contacts,
 // history) read and write through this module, so they share one file format and one way of
 // handling a file that cannot be read.
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { keepAside, readTextIfExists, writeFileAtomic } from './atomicFile';
+import { PASSPHRASE_STORE_FILE, type PassphraseSealer } from './passphraseStore';
 
 /** The part of Electron's `safeStorage` the stores use; injected so tests never load Electron. */
 export interface SecretStorage {
@@ -14,7 +16,11 @@ export interface SecretStorage {
   decryptString(encrypted: Buffer): string;
 }
 
-export type SecretProtection = { kind: 'safe-storage'; storage: SecretStorage } | { kind: 'insecure-plaintext' };
+export type SecretProtection =
+  | { kind: 'safe-storage'; storage: SecretStorage }
+  /** `previous` opens files still sealed with the system's store, until they are sealed again. */
+  | { kind: 'passphrase'; sealer: PassphraseSealer; previous: SecretStorage }
+  | { kind: 'insecure-plaintext' };
 
 /** Setting this environment variable to `1` stores secrets unencrypted: for tests only. */
 export const INSECURE_PLAINTEXT_ENV = 'SOFTPHONE_INSECURE_PLAINTEXT_KEYS';
@@ -40,6 +46,7 @@ const FORMAT = 'softphone-sealed/1';
 
 const SealedFile = z.discriminatedUnion('protection', [
   z.object({ format: z.literal(FORMAT), protection: z.literal('safe-storage'), sealed: z.base64() }),
+  z.object({ format: z.literal(FORMAT), protection: z.literal('passphrase'), sealed: z.string().regex(/^[A-Za-z0-9_-]+$/) }),
   z.object({
     format: z.literal(FORMAT),
     protection: z.literal('insecure-plaintext'),
@@ -109,19 +116,34 @@ export async function readSealedFile<T>(options: SealedFileOptions<T>): Promise<
 
   let content: unknown;
   if (file.data.protection === 'safe-storage') {
-    if (protection.kind !== 'safe-storage') {
+    const storage = protection.kind === 'safe-storage' ? protection.storage : protection.kind === 'passphrase' ? protection.previous : null;
+    if (!storage) {
       throw new SecretStoreLockedError(
         `${what} is encrypted with the system's secret store, but this run stores secrets in plaintext (${INSECURE_PLAINTEXT_ENV}=1) and will not open it.`,
       );
     }
-    if (!protection.storage.isEncryptionAvailable()) {
+    if (!storage.isEncryptionAvailable()) {
       throw new SecretStoreLockedError(`${what} cannot be decrypted: the system's secret store is not available.`);
     }
     let plain: string;
     try {
-      plain = protection.storage.decryptString(Buffer.from(file.data.sealed, 'base64'));
+      plain = storage.decryptString(Buffer.from(file.data.sealed, 'base64'));
     } catch {
       return unreadable('it could not be decrypted with this system account');
+    }
+    content = parseJson(plain);
+  } else if (file.data.protection === 'passphrase') {
+    if (protection.kind !== 'passphrase') {
+      throw new SecretStoreLockedError(
+        `${what} is protected with your passphrase, but the passphrase file (${PASSPHRASE_STORE_FILE}) is not in the data folder. Restore it from a backup of this folder.`,
+      );
+    }
+    let plain: string;
+    try {
+      plain = protection.sealer.open(basename(path), file.data.sealed);
+    } catch {
+      // The passphrase was checked before any store opened: this file was changed or damaged.
+      return unreadable('it does not open with your passphrase: it was changed or damaged');
     }
     content = parseJson(plain);
   } else {
@@ -147,10 +169,29 @@ export async function writeSealedFile<T>(options: SealedFileOptions<T>, content:
     }
     const sealed = protection.storage.encryptString(JSON.stringify(checked)).toString('base64');
     file = { format: FORMAT, protection: 'safe-storage', sealed };
+  } else if (protection.kind === 'passphrase') {
+    file = { format: FORMAT, protection: 'passphrase', sealed: protection.sealer.seal(basename(path), JSON.stringify(checked)) };
   } else {
     file = { format: FORMAT, protection: 'insecure-plaintext', warning: INSECURE_PLAINTEXT_WARNING, content: checked };
   }
   await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`);
+}
+
+/**
+ * Seals an existing file again with `options.protection` when it was sealed otherwise (after the
+ * user chose a passphrase); a file already sealed so, or none, is left alone. Its content is not
+ * checked against a schema here: it was checked when it was written.
+ */
+export async function resealSealedFile(options: Omit<SealedFileOptions<unknown>, 'schema'>): Promise<boolean> {
+  const text = await readTextIfExists(options.path);
+  if (text === null) return false;
+  const file = SealedFile.safeParse(parseJson(text));
+  if (file.success && file.data.protection === options.protection.kind) return false;
+  const withSchema = { ...options, schema: z.unknown() };
+  const content = await readSealedFile(withSchema);
+  if (content === null) return false;
+  await writeSealedFile(withSchema, content);
+  return true;
 }
 
 /** JSON.parse that answers `undefined` for text that is not JSON, so the schema reports it. */
