@@ -12,6 +12,24 @@ describe('atRestProtection', () => {
     expect(result.protected).toBe(false);
     expect(result.description).toMatch(/^Not protected at rest: this system has no key store/);
     expect(result.description).not.toMatch(/encrypted at rest/i);
+    // ... and offers the passphrase store instead.
+    expect(result.passphraseOffered).toBe(true);
+    expect(atRestProtection(safe, 'linux', backend('unknown')).passphraseOffered).toBe(true);
+    expect(atRestProtection(safe, 'linux', backend('kwallet6')).passphraseOffered).toBeUndefined();
+  });
+
+  it('says the stores are sealed with the passphrase once the user chose one, on any backend', async () => {
+    const sealer = await import('./passphraseStore').then(async ({ createPassphraseStore }) => {
+      const { temporaryFolder } = await import('./testing/fakeSecretStorage');
+      const folder = await temporaryFolder();
+      try {
+        return await createPassphraseStore(folder.dir, 'correct horse battery', 14);
+      } finally {
+        await folder.remove();
+      }
+    });
+    const result = atRestProtection({ kind: 'passphrase', sealer, previous: storage }, 'linux', backend('basic_text'));
+    expect(result).toEqual({ protected: true, description: expect.stringMatching(/^Encrypted at rest with your passphrase/) });
   });
 
   it('names the key store when there is one', () => {

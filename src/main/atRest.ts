@@ -1,7 +1,8 @@
 // How this device's secrets (the identity key, the pinned contacts, the call history) are
 // protected at rest, in words Settings shows. On Linux without a key store Electron's safeStorage
 // falls back to `basic_text`, which seals with a fixed password built into Chromium: the file is
-// then as readable as plaintext to anyone who can read the user's files, and the app says so.
+// then as readable as plaintext to anyone who can read the user's files: the app says so and offers
+// a passphrase instead (passphraseProtection.ts).
 import type { IdentityAtRest } from '../shared/bridge';
 import { INSECURE_PLAINTEXT_ENV, type SecretProtection } from './sealedFile';
 
@@ -29,6 +30,12 @@ export function atRestProtection(protection: SecretProtection, platform: NodeJS.
       description: `Not protected at rest: ${INSECURE_PLAINTEXT_ENV}=1 stores the identity key unencrypted (for tests only). Anyone who can read this app's data folder can use your identity.`,
     };
   }
+  if (protection.kind === 'passphrase') {
+    return {
+      protected: true,
+      description: 'Encrypted at rest with your passphrase, which Softphone asks for each time it starts. Without it nobody can open your identity, contacts or call history on this device.',
+    };
+  }
   if (platform !== 'linux') {
     const store = KEY_STORE[platform];
     return store
@@ -42,11 +49,13 @@ export function atRestProtection(protection: SecretProtection, platform: NodeJS.
     return {
       protected: false,
       description:
-        'Not protected at rest: this system has no key store Softphone can use (no Secret Service such as GNOME Keyring, and no KWallet), so the identity key is sealed with a fixed password built into the app. Anyone who can read your files can read it and use your identity. Keep your home folder encrypted, or use a desktop session with a key store.',
+        'Not protected at rest: this system has no key store Softphone can use (no Secret Service such as GNOME Keyring, and no KWallet), so the identity key is sealed with a fixed password built into the app. Anyone who can read your files can read it and use your identity. Protect it with a passphrase, keep your home folder encrypted, or use a desktop session with a key store.',
+      passphraseOffered: true,
     };
   }
   return {
     protected: false,
-    description: `Protection at rest unknown: the system's key store could not be identified (${backend.slice(0, 40)}). Treat the identity key as readable by anyone who can read your files.`,
+    description: `Protection at rest unknown: the system's key store could not be identified (${backend.slice(0, 40)}). Treat the identity key as readable by anyone who can read your files, or protect it with a passphrase.`,
+    passphraseOffered: true,
   };
 }

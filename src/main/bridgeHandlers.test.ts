@@ -55,6 +55,7 @@ function setup() {
     confirmReplace: vi.fn(async () => true),
   };
   const backupFiles = { write: vi.fn(async () => undefined), read: vi.fn(async () => '{"format":"softphone-identity-backup"}') };
+  const protectWithPassphrase = vi.fn(async () => 'done' as const);
   const handlers = createBridgeHandlers<string, { sender: { postMessage: () => void } }>({
     identity,
     settings,
@@ -68,9 +69,10 @@ function setup() {
     backupDialogs,
     backupFiles,
     atRest: () => ({ protected: false, description: 'Not protected at rest: this system has no key store.' }),
+    protectWithPassphrase,
   });
   const event = { sender: { postMessage: vi.fn() } };
-  return { security, keyPorts, identity, settings, contacts, history, desktop, mediaAccess, restartApp, backupDialogs, backupFiles, handlers, event };
+  return { security, keyPorts, identity, settings, contacts, history, desktop, mediaAccess, restartApp, backupDialogs, backupFiles, protectWithPassphrase, handlers, event };
 }
 
 describe('createBridgeHandlers', () => {
@@ -182,10 +184,12 @@ describe('identity export and import (main’s own dialogs)', () => {
     let answer: (accepted: boolean) => void = () => undefined;
     backupDialogs.askPassphrase.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
     const first = handlers['identity.exportBackup']([], event);
-    await expect(handlers['identity.importBackup']([], event)).rejects.toThrow('An identity export or import is already open.');
+    await expect(handlers['identity.importBackup']([], event)).rejects.toThrow('An identity export, import or passphrase window is already open.');
+    await expect(handlers['identity.protectWithPassphrase']([], event)).rejects.toThrow('already open');
     answer(false);
     expect(await first).toBe('cancelled');
     expect(await handlers['identity.exportBackup']([], event)).toBe('done');
+    expect(await handlers['identity.protectWithPassphrase']([], event)).toBe('done');
   });
 });
 

@@ -1,7 +1,7 @@
 // What main does for each channel of the bridge: identity and settings from their stores, and
 // everything about a call's security delegated to the call security engine
 // (src/shared/e2ee/callSecurity.ts), plus the call's frame-key port.
-import type { IdentityAtRest } from '../shared/bridge';
+import type { BackupOutcome, IdentityAtRest } from '../shared/bridge';
 import type { CallHistory } from '../shared/contacts/callHistory';
 import type { ContactBook } from '../shared/contacts/contactBook';
 import type { CallSecurity } from '../shared/e2ee/callSecurity';
@@ -32,6 +32,8 @@ export interface BridgeHandlerDependencies<P> {
   /** Main's own passphrase window and the system's file dialogs, for identity export and import. */
   backupDialogs: BackupDialogs;
   backupFiles: BackupFiles;
+  /** Protects the stores with a passphrase chosen in main's window, then restarts (passphraseProtection.ts). */
+  protectWithPassphrase: () => Promise<BackupOutcome>;
 }
 
 /** `E` is the invoke event; its `sender` (the app window) receives each call's key port. */
@@ -40,7 +42,7 @@ export function createBridgeHandlers<P, E extends { sender: KeyPortRecipient<P> 
   const backupFlow = { identity, dialogs: deps.backupDialogs, files: deps.backupFiles, inCall: () => security.activeCall() !== null, restartApp: deps.restartApp };
   let backupOpen = false;
   const oneBackupAtATime = async <T>(flow: () => Promise<T>): Promise<T> => {
-    if (backupOpen) throw new Error('An identity export or import is already open.');
+    if (backupOpen) throw new Error('An identity export, import or passphrase window is already open.');
     backupOpen = true;
     try {
       return await flow();
@@ -56,6 +58,7 @@ export function createBridgeHandlers<P, E extends { sender: KeyPortRecipient<P> 
     // One backup flow at a time: a second request while main's windows are open is refused.
     'identity.exportBackup': () => oneBackupAtATime(() => exportIdentity(backupFlow)),
     'identity.importBackup': () => oneBackupAtATime(() => importIdentity(backupFlow)),
+    'identity.protectWithPassphrase': () => oneBackupAtATime(() => deps.protectWithPassphrase()),
     'settings.get': () => settings.state(),
     'settings.update': ([patch]) => settings.update(patch),
     'app.status': ([status]) => {

@@ -24,7 +24,9 @@ import { atRestProtection } from './atRest';
 import { MediaAccess } from './mediaAccess';
 import { diskBackupFiles, electronBackupDialogs } from './passphraseWindow';
 import { QuitGate } from './quitGate';
-import { protectionFromEnvironment } from './sealedFile';
+import { protectWithPassphrase, unlockStores } from './passphraseProtection';
+import { PassphraseStoreError } from './passphraseStore';
+import { protectionFromEnvironment, type SecretProtection } from './sealedFile';
 import { cspFor, guardSession, guardWebContents, openExternalSafely } from './security';
 import { SettingsStore } from './settingsStore';
 import { describeStartupProblem } from './startupProblem';
@@ -93,7 +95,21 @@ async function openStore<T>(open: () => Promise<T>, startAfresh: string): Promis
 async function start(): Promise<void> {
   await app.whenReady();
   const dir = app.getPath('userData');
-  const protection = protectionFromEnvironment(process.env, safeStorage, (message) => console.error(message));
+  const fromEnvironment = protectionFromEnvironment(process.env, safeStorage, (message) => console.error(message));
+  const backupDialogs = electronBackupDialogs({ BrowserWindow, dialog, parent: () => mainWindow, preloadPath: PASSPHRASE_PRELOAD_PATH });
+  // A passphrase chosen for the stores (no key store on this system) is asked for before any opens.
+  let protection: SecretProtection | null;
+  try {
+    protection = fromEnvironment.kind === 'insecure-plaintext' ? fromEnvironment : await unlockStores({ dir, storage: safeStorage, dialogs: backupDialogs });
+  } catch (error) {
+    if (!(error instanceof PassphraseStoreError)) throw error;
+    dialog.showErrorBox('Softphone cannot start', error.message);
+    protection = null;
+  }
+  if (!protection) {
+    app.quit();
+    return;
+  }
 
   const settings = await SettingsStore.open({ dir, fallbackServerUrl: DEFAULT_SERVER_URL });
   const identity = await openStore(() => IdentityVault.open({ dir, protection }), 'Create a New Identity');
@@ -149,7 +165,6 @@ async function start(): Promise<void> {
       app.relaunch();
       app.quit();
     }, 500);
-  const backupDialogs = electronBackupDialogs({ BrowserWindow, dialog, parent: () => mainWindow, preloadPath: PASSPHRASE_PRELOAD_PATH });
   const handlers = createBridgeHandlers({
     identity,
     settings,
@@ -163,6 +178,8 @@ async function start(): Promise<void> {
     backupDialogs,
     backupFiles: diskBackupFiles,
     atRest: () => atRestProtection(protection, process.platform, safeStorage),
+    protectWithPassphrase: () =>
+      protectWithPassphrase(protection, { dir, storage: safeStorage, dialogs: backupDialogs, inCall: () => security.activeCall() !== null, restartApp }),
   });
   registerBridgeHandlers(ipcMain, handlers, (event) => isAppMainFrame(event.senderFrame));
 

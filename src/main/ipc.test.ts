@@ -33,6 +33,7 @@ function fakeHandlers(): BridgeHandlers<FakeEvent> {
     'identity.atRest': vi.fn(() => ({ protected: true, description: 'Encrypted at rest with KWallet.' })),
     'identity.exportBackup': vi.fn(() => 'done' as const),
     'identity.importBackup': vi.fn(() => 'cancelled' as const),
+    'identity.protectWithPassphrase': vi.fn(() => 'cancelled' as const),
     'settings.get': vi.fn(() => ({ settings: { ...DEFAULT_SETTINGS }, problem: null })),
     'settings.update': vi.fn(([patch]) => ({ ...DEFAULT_SETTINGS, ...patch })),
     'app.status': vi.fn(() => null),

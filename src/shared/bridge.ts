@@ -29,6 +29,8 @@ export const IdentityAtRest = z.object({
   protected: z.boolean(),
   /** One or two plain sentences: where the key is kept and who could read it. */
   description: z.string().max(500),
+  /** The desktop app offers to protect the stores with a passphrase instead (no key store on this system). */
+  passphraseOffered: z.boolean().optional(),
 });
 export type IdentityAtRest = z.infer<typeof IdentityAtRest>;
 
@@ -206,6 +208,12 @@ export const desktopBackupContract = {
    * passphrase, after they confirm in main's dialog. Refused during a call. Main then restarts.
    */
   'identity.importBackup': { args: noArgs, result: BackupOutcome },
+  /**
+   * Where the system has no key store: protects the identity, contacts and history with a
+   * passphrase the user chooses in main's window (asked at each start from then on). Main then
+   * restarts. Refused during a call.
+   */
+  'identity.protectWithPassphrase': { args: noArgs, result: BackupOutcome },
 } as const;
 
 /**

@@ -223,9 +223,46 @@ function IdentityAtRestNote() {
   }, [host]);
   if (!atRest) return null;
   return (
-    <p className={atRest.protected ? 'hint' : 'warning'} aria-label="Identity key at rest">
-      {atRest.description}
-    </p>
+    <>
+      <p className={atRest.protected ? 'hint' : 'warning'} aria-label="Identity key at rest">
+        {atRest.description}
+      </p>
+      {atRest.passphraseOffered && host.kind === 'electron' && <ProtectWithPassphrase calls={host.calls} />}
+    </>
+  );
+}
+
+const PASSPHRASE_OUTCOME: Record<BackupOutcome, string> = {
+  done: 'Protected with your passphrase. Softphone is restarting and will ask for it…',
+  cancelled: 'Nothing changed: no passphrase was set.',
+};
+
+/** Where the system has no key store: main asks for a passphrase in its own window and seals the stores with it. */
+function ProtectWithPassphrase({ calls }: { calls: DesktopCalls }) {
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const run = async () => {
+    setBusy(true);
+    setOutcome(null);
+    try {
+      setOutcome({ ok: true, text: PASSPHRASE_OUTCOME[await calls['identity.protectWithPassphrase']()] });
+    } catch (error) {
+      setOutcome({ ok: false, text: hostErrorText(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="actions">
+      <button type="button" onClick={() => void run()} disabled={busy}>
+        Protect with a passphrase…
+      </button>
+      {outcome && (
+        <p role={outcome.ok ? 'status' : 'alert'} className={outcome.ok ? 'hint' : 'error'}>
+          {outcome.text}
+        </p>
+      )}
+    </div>
   );
 }
 
