@@ -319,6 +319,7 @@ describe('the built server under hostile input and floods, with its default limi
         signerKey: fromBase64Url(attacker.publicKey),
         peerKey: victimKey,
         handshake: CALL_HANDSHAKE_SUITE,
+        issuedAt: Date.now(),
       });
       try {
         const answer = await attacker.client.request({ type: 'call.invite', callId, to: victimHandle, video: false, decision });

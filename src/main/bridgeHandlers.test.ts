@@ -12,7 +12,8 @@ const IDENTITY_SEED = new Uint8Array(32).fill(7);
 function setup() {
   const security: CallSecurityEngine = {
     signLogin: vi.fn(() => SIGNATURE),
-    prepare: vi.fn(() => Promise.resolve({ decision: { e2ee: true, role: 'caller' as const, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', signature: SIGNATURE }, peerTrust: 'pinned' as const })),
+    checkInvite: vi.fn(() => ({ verdict: 'live' as const, reason: null })),
+    prepare: vi.fn(() => Promise.resolve({ decision: { e2ee: true, role: 'caller' as const, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', issuedAt: 0, signature: SIGNATURE }, peerTrust: 'pinned' as const })),
     begin: vi.fn(() => ({ status: { state: 'handshaking' as const }, send: null })),
     receive: vi.fn(() => ({ status: { state: 'handshaking' as const }, send: null })),
     markVerified: vi.fn(() => Promise.resolve('verified' as const)),
@@ -117,7 +118,7 @@ describe('createBridgeHandlers', () => {
 
   it('delegates the handshake and verification to the engine', async () => {
     const { handlers, security, event } = setup();
-    const decision = { e2ee: true, role: 'callee' as const, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', signature: SIGNATURE };
+    const decision = { e2ee: true, role: 'callee' as const, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', issuedAt: 0, signature: SIGNATURE };
     await handlers['e2ee.begin']([{ callId: CALL_ID, peerDecision: decision }], event);
     expect(security.begin).toHaveBeenCalledWith({ callId: CALL_ID, peerDecision: decision });
     await handlers['e2ee.receive']([{ callId: CALL_ID, message: { seq: 1, payload: 'AAAA' } }], event);

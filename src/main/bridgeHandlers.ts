@@ -14,7 +14,7 @@ import type { MediaAccess } from './mediaAccess';
 import type { SettingsStore } from './settingsStore';
 
 /** The call security engine as main uses it. */
-export type CallSecurityEngine = Pick<CallSecurity, 'signLogin' | 'prepare' | 'begin' | 'receive' | 'markVerified' | 'end' | 'activeCall' | 'authorizeCapture'>;
+export type CallSecurityEngine = Pick<CallSecurity, 'signLogin' | 'checkInvite' | 'prepare' | 'begin' | 'receive' | 'markVerified' | 'end' | 'activeCall' | 'authorizeCapture'>;
 
 export interface BridgeHandlerDependencies<P> {
   identity: Pick<IdentityVault, 'info' | 'setHandle' | 'exportBackup' | 'checkBackup' | 'importBackup'>;
@@ -76,6 +76,7 @@ export function createBridgeHandlers<P, E extends { sender: KeyPortRecipient<P> 
       keyPorts.open(args.callId, event.sender);
       return prepared;
     },
+    'call.checkInvite': ([args]) => security.checkInvite(args),
     'e2ee.begin': ([args]) => security.begin(args),
     'e2ee.receive': ([args]) => security.receive(args),
     'contacts.markVerified': ([{ handle, publicKey }]) => security.markVerified(handle, publicKey),

@@ -127,6 +127,7 @@ async function start(): Promise<void> {
     getSettings: () => settings.current(),
     trust: contacts,
     deliverKeys: (keys) => keyPorts.deliver(keys),
+    knownCall: (callId) => history.list().some((entry) => entry.callId === callId),
   });
   identitySeed.fill(0);
   // An unconfirmed plain ws:// address to another machine gets no network at all.

@@ -52,7 +52,7 @@ afterAll(async () => {
 const b64 = (chars: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9_-]{${chars}}$`));
 const handle = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{1,12}[a-z0-9]$/);
 const callId = b64(22);
-const decision = fc.record({ e2ee: fc.boolean(), role: fc.constantFrom('caller', 'callee'), handshake: fc.constant(CALL_HANDSHAKE_SUITE), signature: b64(86) });
+const decision = fc.record({ e2ee: fc.boolean(), role: fc.constantFrom('caller', 'callee'), handshake: fc.constant(CALL_HANDSHAKE_SUITE), issuedAt: fc.nat(), signature: b64(86) });
 
 /** Messages that parse: every request type an attacker could send. */
 const valid: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
@@ -172,7 +172,7 @@ function legitimatePairLoop(): { stop: () => Promise<{ rounds: number }> } {
     const bob = new TestUser('fuzz-bob');
     await alice.connect(url);
     await bob.connect(url);
-    const sign = (role: 'caller' | 'callee') => ({ e2ee: false, role, handshake: CALL_HANDSHAKE_SUITE, signature: 'S'.repeat(86) });
+    const sign = (role: 'caller' | 'callee') => ({ e2ee: false, role, handshake: CALL_HANDSHAKE_SUITE, issuedAt: Date.now(), signature: 'S'.repeat(86) });
     while (running) {
       const id = `fuzz${String(rounds).padStart(18, '0')}`;
       await expect(alice.client.request({ type: 'lookup', handle: 'fuzz-bob' })).resolves.toMatchObject({ publicKey: bob.publicKey });

@@ -77,7 +77,7 @@ async function challenged(url: string): Promise<{ client: SignalingClient; nonce
 }
 
 const callId = (n: number) => `call${String(n).padStart(18, '0')}`;
-const decision = (role: 'caller' | 'callee', e2ee = true) => ({ e2ee, role, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', signature: 'S'.repeat(86) });
+const decision = (role: 'caller' | 'callee', e2ee = true) => ({ e2ee, role, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', issuedAt: 0, signature: 'S'.repeat(86) });
 
 async function twoUsers(harness: Harness) {
   const alice = new TestUser('alice');

@@ -56,6 +56,19 @@ export const CallPrepareArgs = z.object({
   peerHandle: Handle,
   peerKey: PublicKey,
 });
+
+/** An invite as it arrived: its call, the caller and its key as the server named them, the caller's signed decision. */
+export const InviteCheckArgs = z.object({ callId: CallId, peerHandle: Handle, peerKey: PublicKey, decision: E2eeDecision });
+/**
+ * Whether an invite may ring (see shared/e2ee/inviteFreshness.ts): 'live' rings; 'unverified' (the
+ * decision's signature does not verify, so its time cannot be trusted either) rings with `reason`
+ * as a warning; 'replayed' and 'stale' never ring.
+ */
+export const InviteCheck = z.object({
+  verdict: z.enum(['live', 'unverified', 'replayed', 'stale']),
+  reason: z.string().max(300).nullable(),
+});
+export type InviteCheck = z.infer<typeof InviteCheck>;
 export const CallPrepareResult = z.object({
   /** This side's E2EE setting for the call, signed by the identity key. */
   decision: E2eeDecision,
@@ -148,6 +161,12 @@ export const bridgeContract = {
    * decision. Media permission is granted from here until `call.end`.
    */
   'call.prepare': { args: z.tuple([CallPrepareArgs]), result: CallPrepareResult },
+  /**
+   * An invite arrived: is it a live call (the caller's signed decision verifies, was signed within
+   * the invite window of this clock, and its call id was not seen before)? Asked before anything
+   * rings; a live invite's call id is remembered, so the same invite again is a replay.
+   */
+  'call.checkInvite': { args: z.tuple([InviteCheckArgs]), result: InviteCheck },
   /**
    * Both decisions are known: checks the peer's signed decision and decides the mode. The caller
    * gets the first handshake message to send.

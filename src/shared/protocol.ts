@@ -71,6 +71,8 @@ export const E2eeDecision = z.object({
    * Any such name passes here, so that a peer that runs another suite is told so, not dropped.
    */
   handshake: z.string().regex(/^[A-Za-z0-9_+]{1,64}$/),
+  /** When the signer signed it, in ms since the epoch: a callee rings only for a recent invite. */
+  issuedAt: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   signature: Signature,
 });
 export type E2eeDecision = z.infer<typeof E2eeDecision>;

@@ -13,7 +13,7 @@ import { SignalingError } from '../../shared/signalingClient';
 
 const BOB_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 
-const decision = (role: 'caller' | 'callee'): E2eeDecision => ({ e2ee: false, role, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', signature: 'x' });
+const decision = (role: 'caller' | 'callee'): E2eeDecision => ({ e2ee: false, role, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', issuedAt: Date.now(), signature: 'x' });
 
 function harness() {
   const messageListeners: ((message: ServerMessage) => void)[] = [];

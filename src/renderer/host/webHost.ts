@@ -143,6 +143,7 @@ export async function createWebHost(storage: Storage = window.localStorage): Pro
     deliverKeys: (keys: FrameKeysMessage) => {
       channelFor(keys.callId).port1.postMessage(keys);
     },
+    knownCall: (callId) => history.list().some((entry) => entry.callId === callId),
   });
 
   const identityInfo = () => ({ publicKey, handle: identity.handle, fingerprint: fingerprint(fromBase64Url(publicKey)) });
@@ -179,6 +180,7 @@ export async function createWebHost(storage: Storage = window.localStorage): Pro
     // A browser asks the user for the devices itself; there is no permission to widen here.
     'devices.preview': async () => null,
     'call.prepare': (args) => security.prepare(args),
+    'call.checkInvite': async (args) => security.checkInvite(args),
     'e2ee.begin': async (args) => security.begin(args),
     'e2ee.receive': async (args) => security.receive(args),
     'contacts.markVerified': ({ handle, publicKey: key }) => security.markVerified(handle, key),

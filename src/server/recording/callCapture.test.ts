@@ -81,7 +81,7 @@ async function startHarness(options: { recording?: boolean } = {}): Promise<Harn
 }
 
 const CALL = 'call000000000000000001';
-const decision = (role: 'caller' | 'callee', e2ee: boolean) => ({ e2ee, role, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', signature: 'S'.repeat(86) });
+const decision = (role: 'caller' | 'callee', e2ee: boolean) => ({ e2ee, role, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', issuedAt: 0, signature: 'S'.repeat(86) });
 
 async function users(harness: Harness, ...handles: string[]): Promise<TestUser[]> {
   const result = handles.map((handle) => new TestUser(handle));

@@ -184,6 +184,7 @@ describe('CallSecurity', () => {
       signerKey: fromBase64Url(alice.publicKey),
       peerKey: fromBase64Url(bob.publicKey),
       handshake: 'Noise_XX_25519_AESGCM_SHA256',
+      issuedAt: Date.now(),
     });
     const bobStep = bob.security.begin({ callId, peerDecision: classical });
     expect(bobStep.send).toBeNull();
@@ -338,6 +339,21 @@ describe('CallSecurity', () => {
     expect(() => alice.security.begin({ callId: newCallId(), peerDecision: calleeDecision })).toThrow(/no call in progress/);
   });
 
+  it('lets a live invite ring once: the caller’s decision as prepared verifies against the invite’s key, its replay does not ring', async () => {
+    const alice = device('alice', 1);
+    const bob = device('bob', 2);
+    const mallory = device('mallory', 3);
+    const callId = newCallId();
+    const { decision } = await alice.security.prepare({ callId, role: 'caller', peerHandle: bob.handle, peerKey: bob.publicKey });
+    expect(Math.abs(decision.issuedAt - Date.now())).toBeLessThan(5000);
+    const invite = { callId, peerHandle: alice.handle, peerKey: alice.publicKey, decision };
+    // Signed for Bob: Mallory's device cannot take it for hers, and a key swapped into the invite fails.
+    expect(mallory.security.checkInvite(invite)).toMatchObject({ verdict: 'unverified' });
+    expect(bob.security.checkInvite({ ...invite, peerKey: mallory.publicKey })).toMatchObject({ verdict: 'unverified' });
+    expect(bob.security.checkInvite(invite)).toEqual({ verdict: 'live', reason: null });
+    expect(bob.security.checkInvite(invite)).toMatchObject({ verdict: 'replayed' });
+  });
+
   it('uses the injected randomness for its ephemeral keys', async () => {
     const run = async (): Promise<E2eeStep> => {
       const make = (handle: string, fill: number): Device => {
@@ -348,6 +364,7 @@ describe('CallSecurity', () => {
           trust: d.trust,
           deliverKeys: (keys) => d.delivered.push(keys),
           random: (length) => new Uint8Array(length).fill(fill + 40),
+          now: () => 1_700_000_000_000,
         });
         return d;
       };

@@ -1,5 +1,5 @@
 // The security side of a call, as the host (Electron main, or the web host in a browser) runs it
-// behind the bridge channels identity.signLogin, call.prepare, e2ee.begin, e2ee.receive,
+// behind the bridge channels identity.signLogin, call.checkInvite, call.prepare, e2ee.begin, e2ee.receive,
 // contacts.markVerified and call.end (see shared/bridge.ts).
 //
 // One call at a time: preparing a call replaces (and wipes) any call not yet ended. The identity
@@ -15,6 +15,7 @@ import { authorizeCapture, type CaptureDecision, type CaptureRequest } from '../
 import type { Settings } from '../settings';
 import { signDecision, verifyDecision } from './decision';
 import { CALL_HANDSHAKE_SUITE, CallHandshake, HandshakeError, type HandshakeStep } from './handshake';
+import { InviteFreshness } from './inviteFreshness';
 
 /** Pinned identity keys per contact: an encrypted file in main, browser storage in the web host. */
 export interface TrustStore {
@@ -36,10 +37,16 @@ export interface CallSecurityOptions {
   deliverKeys: (keys: FrameKeysMessage) => void;
   /** Randomness for the handshake's ephemeral keys; the platform's CSPRNG by default. */
   random?: (length: number) => Uint8Array;
+  /** Whether the call history already holds this call id (an invite for it is a replay). */
+  knownCall?: (callId: string) => boolean;
+  /** The clock, ms since the epoch (Date.now by default): decisions are signed with it, invites checked against it. */
+  now?: () => number;
 }
 
 type CallPrepareArgs = BridgeArgs<'call.prepare'>[0];
 type CallPrepareResult = BridgeResult<'call.prepare'>;
+type InviteCheckArgs = BridgeArgs<'call.checkInvite'>[0];
+type InviteCheck = BridgeResult<'call.checkInvite'>;
 type BeginArgs = BridgeArgs<'e2ee.begin'>[0];
 type ReceiveArgs = BridgeArgs<'e2ee.receive'>[0];
 
@@ -84,6 +91,8 @@ export class CallSecurity {
   private readonly trust: TrustStore;
   private readonly deliverKeys: (keys: FrameKeysMessage) => void;
   private readonly random: ((length: number) => Uint8Array) | undefined;
+  private readonly now: () => number;
+  private readonly invites: InviteFreshness;
   private call: CallRecord | null = null;
 
   constructor(options: CallSecurityOptions) {
@@ -94,6 +103,8 @@ export class CallSecurity {
     this.trust = options.trust;
     this.deliverKeys = options.deliverKeys;
     this.random = options.random;
+    this.now = options.now ?? (() => Date.now());
+    this.invites = new InviteFreshness({ knownCall: options.knownCall, now: this.now });
   }
 
   /** This device's identity key as unpadded base64url. */
@@ -104,6 +115,14 @@ export class CallSecurity {
   /** Signs the login challenge of the server at `origin` (as the client dialled it). */
   signLogin({ nonce, origin }: { nonce: string; origin: string }): string {
     return toBase64Url(ed25519.sign(loginChallengeBytes(origin, nonce), this.seed));
+  }
+
+  /**
+   * Whether an invite that just arrived may ring (see inviteFreshness.ts): the caller's decision is
+   * checked against the key the invite names and this device's own key, its time and its call id.
+   */
+  checkInvite({ callId, peerKey, decision }: InviteCheckArgs): InviteCheck {
+    return this.invites.check({ callId, decision, callerKey: decodePublicKey(peerKey), calleeKey: this.localKey });
   }
 
   /**
@@ -142,6 +161,7 @@ export class CallSecurity {
       signerKey: this.localKey,
       peerKey: peerKeyBytes,
       handshake: CALL_HANDSHAKE_SUITE,
+      issuedAt: this.now(),
     });
     call.status = { state: 'prepared' };
     return { decision: call.localDecision, peerTrust: call.peerTrust };

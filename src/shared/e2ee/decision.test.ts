@@ -11,7 +11,7 @@ const calleeKey = ed25519.getPublicKey(calleeSeed);
 const callId = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 const HYBRID = 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256';
-const fields: DecisionFields = { callId, role: 'caller', e2ee: true, signerKey: callerKey, peerKey: calleeKey, handshake: HYBRID };
+const fields: DecisionFields = { callId, role: 'caller', e2ee: true, signerKey: callerKey, peerKey: calleeKey, handshake: HYBRID, issuedAt: 1_700_000_000_000 };
 const expectation = { callId, expectedRole: 'caller' as const, signerKey: callerKey, peerKey: calleeKey };
 
 describe('E2EE decision', () => {
@@ -26,9 +26,15 @@ describe('E2EE decision', () => {
 
   it('signs domain-separated, length-prefixed bytes', () => {
     const bytes = new TextDecoder().decode(decisionBytes(fields));
-    expect(bytes).toContain('softphone/e2ee-decision/v1');
+    expect(bytes).toContain('softphone/e2ee-decision/v2');
     expect(bytes).toContain(HYBRID);
-    expect(decisionBytes(fields)).toHaveLength(4 + 26 + 4 + 22 + 4 + 6 + 4 + 1 + 4 + 32 + 4 + 32 + 4 + HYBRID.length);
+    expect(bytes.endsWith('1700000000000')).toBe(true);
+    expect(decisionBytes(fields)).toHaveLength(4 + 26 + 4 + 22 + 4 + 6 + 4 + 1 + 4 + 32 + 4 + 32 + 4 + HYBRID.length + 4 + 13);
+  });
+
+  it('refuses a changed signing time', () => {
+    const decision = signDecision(callerSeed, fields);
+    expect(verifyDecision({ ...decision, issuedAt: decision.issuedAt + 1 }, expectation)).toMatchObject({ ok: false, reason: /time/ });
   });
 
   it('refuses a flipped flag', () => {

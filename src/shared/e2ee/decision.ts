@@ -1,14 +1,15 @@
 // The signed end-to-end encryption decision each side sends with its invite or accept. The
-// signature covers the call, the side's role, its setting, both identity keys and the handshake
-// suite the side runs, so the server can neither flip the setting, nor replay a decision from
-// another call, role or pair of users, nor talk a side into a weaker handshake.
+// signature covers the call, the side's role, its setting, both identity keys, the handshake suite
+// the side runs and when it was signed, so the server can neither flip the setting, nor replay a
+// decision from another call, role or pair of users, nor talk a side into a weaker handshake, nor
+// ring a callee with an old invite (the callee checks the time: see inviteFreshness.ts).
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { verifyIdentitySignature } from '../crypto/identityKey';
 import { fromBase64Url, toBase64Url, utf8ToBytes } from '../encoding';
 import type { CallRole, E2eeDecision } from '../protocol';
 import { encodeFields } from './fields';
 
-export const DECISION_DOMAIN = 'softphone/e2ee-decision/v1';
+export const DECISION_DOMAIN = 'softphone/e2ee-decision/v2';
 
 export interface DecisionFields {
   callId: string;
@@ -21,9 +22,11 @@ export interface DecisionFields {
   peerKey: Uint8Array;
   /** The end-to-end handshake suite the signer runs (CALL_HANDSHAKE_SUITE in handshake.ts). */
   handshake: string;
+  /** When the signer signed, in ms since the epoch by its clock. */
+  issuedAt: number;
 }
 
-/** The signed bytes: domain, callId, role, e2ee flag, signer's key, peer's key, handshake suite, each length-prefixed. */
+/** The signed bytes: domain, callId, role, e2ee flag, signer's key, peer's key, handshake suite, issuedAt (decimal), each length-prefixed. */
 export function decisionBytes(fields: DecisionFields): Uint8Array {
   return encodeFields(DECISION_DOMAIN, [
     utf8ToBytes(fields.callId),
@@ -32,6 +35,7 @@ export function decisionBytes(fields: DecisionFields): Uint8Array {
     fields.signerKey,
     fields.peerKey,
     utf8ToBytes(fields.handshake),
+    utf8ToBytes(String(fields.issuedAt)),
   ]);
 }
 
@@ -41,7 +45,7 @@ export function decisionBytes(fields: DecisionFields): Uint8Array {
  */
 export function signDecision(identitySeed: Uint8Array, fields: DecisionFields): E2eeDecision {
   const signature = ed25519.sign(decisionBytes(fields), identitySeed);
-  return { e2ee: fields.e2ee, role: fields.role, handshake: fields.handshake, signature: toBase64Url(signature) };
+  return { e2ee: fields.e2ee, role: fields.role, handshake: fields.handshake, issuedAt: fields.issuedAt, signature: toBase64Url(signature) };
 }
 
 export interface DecisionExpectation {
@@ -72,8 +76,9 @@ export function verifyDecision(decision: E2eeDecision, expected: DecisionExpecta
     signerKey: expected.signerKey,
     peerKey: expected.peerKey,
     handshake: decision.handshake,
+    issuedAt: decision.issuedAt,
   });
   // Strict RFC 8032 checks: no malleable signatures, small-order or non-canonical keys.
   const valid = verifyIdentitySignature(signature, message, expected.signerKey);
-  return valid ? { ok: true } : { ok: false, reason: 'the decision signature does not match this call, setting, keys and handshake' };
+  return valid ? { ok: true } : { ok: false, reason: 'the decision signature does not match this call, setting, keys, handshake and time' };
 }
