@@ -23,6 +23,7 @@ function call(phase: CallPhase, video = false): CallView {
     counters: null,
     stats: null,
     remoteStream: null,
+    inviteProblem: null,
   };
 }
 

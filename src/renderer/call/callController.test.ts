@@ -7,7 +7,7 @@ import { FakePeerConnection, installFakeMedia, type FakeStream } from '../media/
 import type { ServerConnection } from '../signaling/serverConnection';
 import { getState, setState } from '../store/appStore';
 import type { Sounds } from '../ui/sounds';
-import type { HostCalls, HostEvent, IdentityInfo } from '../../shared/bridge';
+import type { HostCalls, HostEvent, IdentityInfo, InviteCheck, PeerTrust } from '../../shared/bridge';
 import type { ClientMessageBody, E2eeDecision, ServerMessage } from '../../shared/protocol';
 import { SignalingError } from '../../shared/signalingClient';
 
@@ -34,7 +34,8 @@ function harness() {
     }),
   };
   const calls = {
-    'call.prepare': vi.fn(async ({ role }: { role: 'caller' | 'callee' }) => ({ decision: decision(role), peerTrust: 'pinned' as const })),
+    'call.prepare': vi.fn(async ({ role }: { role: 'caller' | 'callee' }): Promise<{ decision: E2eeDecision; peerTrust: PeerTrust }> => ({ decision: decision(role), peerTrust: 'pinned' })),
+    'call.checkInvite': vi.fn(async (): Promise<InviteCheck> => ({ verdict: 'live', reason: null })),
     'e2ee.begin': vi.fn(async () => ({ status: { state: 'standard' as const, reason: 'both-off' as const }, send: null })),
     'call.end': vi.fn(async () => undefined),
   };
@@ -204,7 +205,7 @@ describe('CallController: one call at a time while a call is being set up', () =
     h.server.request.mockImplementationOnce(() => lookup.promise);
     const dialing = h.controller.dial('bob', { video: false });
     h.emit(INVITE);
-    expect(h.sent('call.decline')).toEqual([{ type: 'call.decline', callId: INVITE.callId }]);
+    await vi.waitFor(() => expect(h.sent('call.decline')).toEqual([{ type: 'call.decline', callId: INVITE.callId }]));
     lookup.resolve({ type: 'lookup.result', handle: 'bob', publicKey: BOB_KEY } as ServerMessage);
     await dialing;
     expect(h.calls['call.prepare']).toHaveBeenCalledTimes(1);
@@ -218,7 +219,7 @@ describe('CallController: one call at a time while a call is being set up', () =
     const dialing = h.controller.dial('bob', { video: false });
     await vi.waitFor(() => expect(h.calls['call.prepare']).toHaveBeenCalledTimes(1));
     h.emit(INVITE);
-    expect(h.sent('call.decline')).toEqual([{ type: 'call.decline', callId: INVITE.callId }]);
+    await vi.waitFor(() => expect(h.sent('call.decline')).toEqual([{ type: 'call.decline', callId: INVITE.callId }]));
     prepare.resolve({ decision: decision('caller'), peerTrust: 'pinned' });
     await dialing;
     expect(h.calls['call.prepare']).toHaveBeenCalledTimes(1);
@@ -230,6 +231,7 @@ describe('CallController: one call at a time while a call is being set up', () =
     const prepare = deferred<{ decision: E2eeDecision; peerTrust: 'pinned' }>();
     h.calls['call.prepare'].mockImplementationOnce(() => prepare.promise);
     h.emit(INVITE);
+    await vi.waitFor(() => expect(h.calls['call.prepare']).toHaveBeenCalledTimes(1));
     await h.controller.dial('bob', { video: false });
     expect(getState().notice).toBe('You are already in a call.');
     prepare.resolve({ decision: decision('callee'), peerTrust: 'pinned' });
@@ -298,6 +300,77 @@ describe('CallController: one call at a time while a call is being set up', () =
     expect(getState().call).toBeNull();
     await h.controller.dial('bob', { video: false });
     expect(getState().call).toMatchObject({ peer: 'bob', phase: 'dialing' });
+  });
+});
+
+describe('CallController: the phone rings only for live invites', () => {
+  const OTHER = { ...INVITE, callId: 'CCCCCCCCCCCCCCCCCCCCCC' };
+
+  it('never rings for a replayed or stale invite, and never answers it', async () => {
+    const h = harness();
+    h.calls['call.checkInvite'].mockResolvedValueOnce({ verdict: 'replayed', reason: 'this call was already rung on this device' });
+    h.calls['call.checkInvite'].mockResolvedValueOnce({ verdict: 'stale', reason: 'the invite was signed 300 s ago' });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    h.emit(INVITE);
+    h.emit(OTHER);
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledTimes(2));
+    warn.mockRestore();
+    expect(h.calls['call.checkInvite']).toHaveBeenCalledWith({ callId: INVITE.callId, peerHandle: 'carol', peerKey: BOB_KEY, decision: INVITE.decision });
+    expect(h.calls['call.prepare']).not.toHaveBeenCalled();
+    expect(getState().call).toBeNull();
+    expect(h.sent('call.decline')).toEqual([]);
+  });
+
+  it('rings on with the same invite sent again, and declines nothing', async () => {
+    const h = harness();
+    h.emit(INVITE);
+    h.emit(INVITE);
+    await vi.waitFor(() => expect(getState().call).toMatchObject({ callId: INVITE.callId, phase: 'incoming' }));
+    h.emit(INVITE);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(h.calls['call.prepare']).toHaveBeenCalledTimes(1);
+    expect(getState().call).toMatchObject({ callId: INVITE.callId, phase: 'incoming' });
+    expect(h.sent('call.decline')).toEqual([]);
+  });
+
+  it('a ring the server no longer knows gives way to a live invite: the real call rings, not declined as busy', async () => {
+    const h = harness();
+    h.emit(INVITE);
+    await vi.waitFor(() => expect(getState().call).toMatchObject({ callId: INVITE.callId, phase: 'incoming' }));
+    h.emit(OTHER);
+    await vi.waitFor(() => expect(getState().call).toMatchObject({ callId: OTHER.callId, phase: 'incoming' }));
+    expect(h.sent('call.decline')).toEqual([]);
+    expect(h.calls['call.end']).toHaveBeenCalledWith({ callId: INVITE.callId });
+    await h.controller.accept();
+    expect(h.server.request).toHaveBeenCalledWith(expect.objectContaining({ type: 'call.accept', callId: OTHER.callId }));
+  });
+
+  it('rings for an invite whose signed decision does not verify, with the warning at once; it pushes no call aside', async () => {
+    const h = harness();
+    const reason = 'the decision signature does not match this call, setting, keys, handshake and time';
+    h.calls['call.checkInvite'].mockResolvedValue({ verdict: 'unverified', reason });
+    h.emit(INVITE);
+    await vi.waitFor(() => expect(getState().call).toMatchObject({ callId: INVITE.callId, phase: 'incoming', inviteProblem: reason }));
+    h.emit(OTHER);
+    await vi.waitFor(() => expect(h.sent('call.decline')).toEqual([{ type: 'call.decline', callId: OTHER.callId }]));
+    expect(getState().call).toMatchObject({ callId: INVITE.callId, phase: 'incoming' });
+  });
+
+  it('sets a call confirmed after a key change up afresh, so its invite is signed when it is sent', async () => {
+    const h = harness();
+    h.calls['call.prepare'].mockImplementation(async ({ role }) => ({ decision: decision(role), peerTrust: 'changed' }));
+    await h.controller.dial('bob', { video: true });
+    const first = getState().call!;
+    expect(first).toMatchObject({ phase: 'confirm-key-change' });
+    await h.controller.confirmKeyChange();
+    expect(h.calls['call.end']).toHaveBeenCalledWith({ callId: first.callId });
+    expect(h.calls['call.prepare']).toHaveBeenCalledTimes(2);
+    const second = getState().call!;
+    expect(second).toMatchObject({ phase: 'dialing', peer: 'bob', video: true, peerTrust: 'changed' });
+    expect(second.callId).not.toBe(first.callId);
+    const invites = h.server.request.mock.calls.map(([message]) => message).filter((message) => message.type === 'call.invite');
+    expect(invites).toEqual([expect.objectContaining({ callId: second.callId, to: 'bob' })]);
+    expect(getState().lastEnded).toBeNull();
   });
 });
 

@@ -10,7 +10,7 @@ import { hostErrorText } from '../host/hostError';
 import type { ServerConnection } from '../signaling/serverConnection';
 import { getState, setState, updateCall, type CallE2eeView, type CallView, type EndedCallView } from '../store/appStore';
 import type { Sounds } from '../ui/sounds';
-import type { BridgeResult, E2eeStatus, E2eeStep, HandshakeMessage } from '../../shared/bridge';
+import type { BridgeResult, E2eeStatus, E2eeStep, HandshakeMessage, InviteCheck } from '../../shared/bridge';
 import { outcomeOf } from '../../shared/contacts/callHistory';
 import { toBase64Url } from '../../shared/encoding';
 import type { CallId, E2eeDecision, EndReason, ServerMessage } from '../../shared/protocol';
@@ -71,6 +71,8 @@ export class CallController {
    * the host keeps one call, so no other may start meanwhile.
    */
   private starting = false;
+  /** The invite whose call the host is preparing (while `starting`). */
+  private preparingInvite: CallId | null = null;
 
   constructor(
     private readonly host: HostBridge,
@@ -95,8 +97,11 @@ export class CallController {
 
   // ---- actions from the UI ------------------------------------------------------------------------
 
-  /** Dials a handle. With a changed peer key, stops at 'confirm-key-change' until `confirmKeyChange`. */
-  async dial(handle: string, options: { video: boolean }): Promise<void> {
+  /**
+   * Dials a handle. With a changed peer key, stops at 'confirm-key-change' until `confirmKeyChange`,
+   * unless that key is `options.confirmedKey` (the user just confirmed it).
+   */
+  async dial(handle: string, options: { video: boolean; confirmedKey?: string }): Promise<void> {
     if (this.call || this.starting) return this.notice('You are already in a call.');
     setState({ lastEnded: null, notice: null });
     const me = getState().identity?.handle;
@@ -125,12 +130,9 @@ export class CallController {
     } finally {
       this.starting = false;
     }
-    this.show(call, {
-      direction: 'outgoing',
-      phase: prepared.peerTrust === 'changed' ? 'confirm-key-change' : 'dialing',
-      peerTrust: prepared.peerTrust,
-    });
-    if (prepared.peerTrust !== 'changed') await this.invite(call);
+    const confirm = prepared.peerTrust === 'changed' && call.peerKey !== options.confirmedKey;
+    this.show(call, { direction: 'outgoing', phase: confirm ? 'confirm-key-change' : 'dialing', peerTrust: prepared.peerTrust });
+    if (!confirm) await this.invite(call);
   }
 
   /** The user confirmed the call a softphone:// link asked for. */
@@ -146,12 +148,16 @@ export class CallController {
     setState({ dialRequest: null });
   }
 
-  /** The user chose to call although the peer's key changed. */
+  /**
+   * The user chose to call although the peer's key changed. The call is set up afresh: its decision
+   * was signed when the warning came up, maybe minutes ago, and a callee rings only for an invite
+   * signed within the last two minutes (shared/e2ee/inviteFreshness.ts).
+   */
   async confirmKeyChange(): Promise<void> {
     const call = this.call;
     if (!call || getState().call?.phase !== 'confirm-key-change') return;
-    updateCall(call.id, { phase: 'dialing' });
-    await this.invite(call);
+    this.discard(call);
+    await this.dial(call.peer, { video: call.video, confirmedKey: call.peerKey });
   }
 
   async accept(): Promise<void> {
@@ -322,13 +328,36 @@ export class CallController {
   }
 
   private async incoming(message: Extract<ServerMessage, { type: 'call.incoming' }>): Promise<void> {
-    if (this.call || this.starting) {
-      // The server answers busy for us; a second invite here means a race (one we are dialing or
-      // preparing, or one in progress): decline it.
+    // The same invite again (resent by someone on the path): the call it is for goes on as it was.
+    const sameCall = () => this.call?.id === message.callId || this.preparingInvite === message.callId;
+    if (sameCall()) return;
+    let check: InviteCheck;
+    try {
+      check = await this.host.calls['call.checkInvite']({ callId: message.callId, peerHandle: message.from, peerKey: message.fromKey, decision: message.decision });
+    } catch (error) {
+      if (this.server.online) this.server.send({ type: 'call.decline', callId: message.callId });
+      return this.notice(`The call from ${message.from} could not be taken: ${hostErrorText(error)}`);
+    }
+    if (check.verdict === 'replayed' || check.verdict === 'stale') {
+      // Not a live call: it never rings, and it is not answered either (a decline for a replayed
+      // call id could end the real call with that id).
+      console.warn(`An invite from ${message.from} did not ring: ${check.reason ?? check.verdict}.`);
+      return;
+    }
+    if (sameCall()) return;
+    // The server rings only someone it sees free: a call still ringing here is one it no longer
+    // knows (its end was lost, or it never knew it). A live invite takes its place; an invite that
+    // does not verify never pushes a real call aside.
+    const current = this.call;
+    const phantom = current && check.verdict === 'live' && current.role === 'callee' && getState().call?.phase === 'incoming' ? current : null;
+    if ((current && !phantom) || this.starting) {
+      // A race (one we are dialing or preparing, or one in progress): decline it.
       this.server.send({ type: 'call.decline', callId: message.callId });
       return;
     }
+    if (phantom) this.finish(phantom, 'no-answer', false, null);
     this.starting = true;
+    this.preparingInvite = message.callId;
     let prepared: CallPrepared;
     try {
       prepared = await this.host.calls['call.prepare']({
@@ -343,6 +372,7 @@ export class CallController {
       return this.notice(`The call from ${message.from} could not be taken: ${hostErrorText(error)}`);
     } finally {
       this.starting = false;
+      this.preparingInvite = null;
     }
     const call = this.track({
       id: message.callId,
@@ -354,7 +384,7 @@ export class CallController {
     });
     call.peerDecision = message.decision;
     setState({ lastEnded: null, notice: null });
-    this.show(call, { direction: 'incoming', phase: 'incoming', peerTrust: prepared.peerTrust });
+    this.show(call, { direction: 'incoming', phase: 'incoming', peerTrust: prepared.peerTrust, inviteProblem: check.verdict === 'unverified' ? check.reason : null });
     this.sounds.ring(getState().settings);
     call.ringTimer = setTimeout(() => {
       if (getState().call?.callId === call.id && getState().call?.phase === 'incoming') this.finish(call, 'no-answer', false, null);
@@ -383,7 +413,7 @@ export class CallController {
     return call;
   }
 
-  private show(call: LiveCall, fields: Pick<CallView, 'direction' | 'phase' | 'peerTrust'>): void {
+  private show(call: LiveCall, fields: Pick<CallView, 'direction' | 'phase' | 'peerTrust'> & Partial<Pick<CallView, 'inviteProblem'>>): void {
     setState({
       call: {
         callId: call.id,
@@ -400,6 +430,7 @@ export class CallController {
         counters: null,
         stats: null,
         remoteStream: null,
+        inviteProblem: null,
         ...fields,
       },
     });
@@ -573,18 +604,15 @@ export class CallController {
     }
   }
 
+  /** Lets go of a call that never reached the server: no history entry, no ended screen. */
+  private discard(call: LiveCall): void {
+    this.release(call);
+    if (getState().call?.callId === call.id) setState({ call: null });
+  }
+
   private finish(call: LiveCall, reason: EndReason, byMe: boolean, detail: string | null): void {
     if (call.ended) return;
-    call.ended = true;
-    if (this.call === call) this.call = null;
-    if (call.handshakeTimer) clearTimeout(call.handshakeTimer);
-    if (call.ringTimer) clearTimeout(call.ringTimer);
-    if (call.statsTimer) clearInterval(call.statsTimer);
-    call.media?.close();
-    call.encryption?.close();
-    void call.preparedEncryption?.then((unused) => unused.close(), () => undefined);
-    this.sounds.stop();
-    void this.host.calls['call.end']({ callId: call.id }).catch(() => undefined);
+    this.release(call);
     const view = getState().call;
     const answeredAt = view?.callId === call.id ? view.activeSince : null;
     void this.contacts
@@ -612,6 +640,20 @@ export class CallController {
       detail: detail ?? call.endDetail,
     };
     setState({ call: null, lastEnded: ended });
+  }
+
+  /** Stops everything the call holds, here and in the host. */
+  private release(call: LiveCall): void {
+    call.ended = true;
+    if (this.call === call) this.call = null;
+    if (call.handshakeTimer) clearTimeout(call.handshakeTimer);
+    if (call.ringTimer) clearTimeout(call.ringTimer);
+    if (call.statsTimer) clearInterval(call.statsTimer);
+    call.media?.close();
+    call.encryption?.close();
+    void call.preparedEncryption?.then((unused) => unused.close(), () => undefined);
+    this.sounds.stop();
+    void this.host.calls['call.end']({ callId: call.id }).catch(() => undefined);
   }
 
   /** A call the server did not ring us for (do-not-disturb, busy): it goes into the history as missed. */

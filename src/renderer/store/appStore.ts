@@ -60,6 +60,8 @@ export interface CallView {
   stats: CallStatsView | null;
   /** The peer's audio (and video), for the call view's media elements. */
   remoteStream: MediaStream | null;
+  /** Incoming calls: why the caller's signed decision in the invite does not verify (the call would fail). */
+  inviteProblem: string | null;
 }
 
 export interface EndedCallView {

@@ -25,6 +25,7 @@ function call(fields: Partial<CallView>): CallView {
     counters: null,
     stats: null,
     remoteStream: null,
+    inviteProblem: null,
     ...fields,
   };
 }
@@ -48,6 +49,14 @@ describe('SecurityStatus', () => {
     expect(standard).toHaveLength(1);
     expect(standard[0]).toContain('bob’s security key has changed since your last call.');
     expect(standard[0]).not.toMatch(/compare the security code/i);
+  });
+
+  it('warns while ringing when the caller’s signed decision in the invite does not verify', () => {
+    const problem = 'the decision signature does not match this call, setting, keys, handshake and time';
+    expect(alerts(render(call({ phase: 'incoming', inviteProblem: problem })))).toEqual([
+      `This call could not be verified as coming from bob: ${problem}. Someone may have altered it on the way. If you accept, it will fail.`,
+    ]);
+    expect(alerts(render(call({ phase: 'incoming' })))).toEqual([]);
   });
 
   it('shows no key warning in a standard call with a known key', () => {

@@ -24,6 +24,12 @@ export function SecurityStatus({ call }: { call: CallView }) {
   if (!e2ee) {
     return (
       <div className="security" aria-label="Encryption">
+        {call.inviteProblem && (
+          <p role="alert" className="warning">
+            This call could not be verified as coming from {peer}: {call.inviteProblem}. Someone may have altered it on the way. If you
+            accept, it will fail.
+          </p>
+        )}
         {keyChanged}
         <p>{expectedEncryptionText(call.e2eeWanted, peer)}</p>
       </div>

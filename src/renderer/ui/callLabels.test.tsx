@@ -32,6 +32,7 @@ function callScreen(fields: Partial<CallView>): string {
       counters: null,
       stats: null,
       remoteStream: null,
+      inviteProblem: null,
       ...fields,
     },
   });
