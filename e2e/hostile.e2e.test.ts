@@ -274,7 +274,9 @@ describe('the built server under hostile input and floods, with its default limi
     });
     expect(figures.sockets).toBe(2000);
     expect(figures.fromOneAddress).toEqual({ opened: DEFAULT_LIMITS.pendingPerAddress, refused: 100 - DEFAULT_LIMITS.pendingPerAddress, failed: 0 });
-    expect(figures.fromOneAddress.opened + figures.fromManyAddresses.opened).toBe(DEFAULT_LIMITS.pendingConnections);
+    // Up to the total: a socket of an earlier case still closing may hold a place for a moment.
+    expect(figures.fromOneAddress.opened + figures.fromManyAddresses.opened).toBeLessThanOrEqual(DEFAULT_LIMITS.pendingConnections);
+    expect(figures.fromOneAddress.opened + figures.fromManyAddresses.opened).toBeGreaterThan(DEFAULT_LIMITS.pendingConnections - 10);
     expect(figures.fromManyAddresses.failed).toBe(0);
   });
 
@@ -394,6 +396,8 @@ describe('the built server under hostile input and floods, with its default limi
       console.log(`  the web client shows ${shown.length} calls from the flood in its history in ${seconds.toFixed(1)} s (limit ${DEFAULT_LIMITS.callsReceivedPerMinute} a minute)`);
       expect(shown.every((text) => /^trudy\d — Incoming call, Missed/.test(text))).toBe(true);
       expect(shown.length).toBeGreaterThan(0);
+      // Nothing is left ringing once the flood stops.
+      expect(await victim.page.getByRole('heading', { name: /^Incoming (video )?call from/ }).count()).toBe(0);
       expect(shown.length).toBeLessThanOrEqual(DEFAULT_LIMITS.callsReceivedPerMinute + Math.ceil((DEFAULT_LIMITS.callsReceivedPerMinute * seconds) / 60));
       for (const user of attackers) user.client.close();
     } finally {
@@ -536,7 +540,7 @@ describe('the built server under hostile input and floods, with its default limi
   });
 
   it('a registration flood: 400 attempts from one address make 10 accounts; 200 from 20 addresses at most the overall limit', async () => {
-    const fileStarted = performance.now();
+    const started = performance.now();
     const attempt = async (handle: string, localAddress: string, tally: { registered: number; refused: number; other: string[] }) => {
       const user = new TestUser(handle);
       try {
@@ -565,7 +569,7 @@ describe('the built server under hostile input and floods, with its default limi
     expect(figures.oneAddress).toEqual({ registered: DEFAULT_LIMITS.registrationsPerAddressPerHour, refused: 400 - DEFAULT_LIMITS.registrationsPerAddressPerHour, other: [] });
     expect(figures.manyAddresses.other).toEqual([]);
     // The overall allowance: a minute's worth at once, then one a second.
-    const seconds = (performance.now() - fileStarted) / 1000;
+    const seconds = (performance.now() - started) / 1000;
     expect(figures.manyAddresses.registered).toBeGreaterThan(0);
     expect(figures.manyAddresses.registered).toBeLessThanOrEqual(DEFAULT_LIMITS.registrationsPerMinute + Math.ceil((DEFAULT_LIMITS.registrationsPerMinute * seconds) / 60));
   });
