@@ -51,6 +51,8 @@ protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 const hostEvents = new HostEventOutbox();
 const quitGate = new QuitGate();
 let mainWindow: BrowserWindow | null = null;
+/** Set once the app window is made; before it only the passphrase window may be open. */
+let appWindowOpened = false;
 
 /** Brings the window forward and has the app ask whether to call (it never dials by itself). */
 function openDeepLink(link: string): void {
@@ -222,6 +224,7 @@ async function start(): Promise<void> {
   }
   if (process.platform !== 'darwin') Menu.setApplicationMenu(null);
 
+  appWindowOpened = true;
   mainWindow = await createMainWindow({
     BrowserWindow,
     screen,
@@ -257,7 +260,11 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     openDeepLink(link);
   });
-  app.on('window-all-closed', () => app.quit());
+  // Closing the last window quits, once the app window has opened: the passphrase window asked for
+  // before it (passphraseProtection.ts) closes first and must not end the start.
+  app.on('window-all-closed', () => {
+    if (appWindowOpened) app.quit();
+  });
   start().catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     console.error('Softphone could not start:', message);
