@@ -45,6 +45,7 @@ function setup() {
   const history = { list: vi.fn(() => []), record: vi.fn(() => Promise.resolve()), markAllSeen: vi.fn(() => Promise.resolve()) };
   const desktop = { setStatus: vi.fn() };
   const mediaAccess = { setPreview: vi.fn() };
+  const screenShare = { sources: vi.fn(async () => []), choose: vi.fn(), forget: vi.fn() };
   const restartApp = vi.fn();
   // The user at main's dialogs: types the passphrase, picks the file, confirms.
   const backupDialogs = {
@@ -66,6 +67,7 @@ function setup() {
     keyPorts,
     desktop,
     mediaAccess,
+    screenShare,
     restartApp,
     backupDialogs,
     backupFiles,
@@ -73,7 +75,7 @@ function setup() {
     protectWithPassphrase,
   });
   const event = { sender: { postMessage: vi.fn() } };
-  return { security, keyPorts, identity, settings, contacts, history, desktop, mediaAccess, restartApp, backupDialogs, backupFiles, protectWithPassphrase, handlers, event };
+  return { security, keyPorts, identity, settings, contacts, history, desktop, mediaAccess, screenShare, restartApp, backupDialogs, backupFiles, protectWithPassphrase, handlers, event };
 }
 
 describe('createBridgeHandlers', () => {

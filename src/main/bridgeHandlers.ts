@@ -11,6 +11,7 @@ import type { IdentityVault } from './identityVault';
 import type { BridgeHandlers } from './ipc';
 import type { KeyPortRecipient, KeyPortRegistry } from './keyPorts';
 import type { MediaAccess } from './mediaAccess';
+import type { ScreenSharePicker } from './screenShare';
 import type { SettingsStore } from './settingsStore';
 
 /** The call security engine as main uses it. */
@@ -25,6 +26,7 @@ export interface BridgeHandlerDependencies<P> {
   keyPorts: Pick<KeyPortRegistry<P>, 'open' | 'close'>;
   desktop: Pick<DesktopShell<unknown>, 'setStatus'>;
   mediaAccess: Pick<MediaAccess, 'setPreview'>;
+  screenShare: Pick<ScreenSharePicker<{ id: string; name: string }>, 'sources' | 'choose' | 'forget'>;
   /** Restarts the app after an identity import, once the answer has gone back. */
   restartApp: () => void;
   /** How the stores are sealed on this system (atRest.ts). */
@@ -98,9 +100,15 @@ export function createBridgeHandlers<P, E extends { sender: KeyPortRecipient<P> 
       await history.markAllSeen();
       return null;
     },
+    'screenShare.sources': () => deps.screenShare.sources(),
+    'screenShare.choose': ([{ id }]) => {
+      deps.screenShare.choose(id);
+      return null;
+    },
     'call.end': ([{ callId }]) => {
       security.end(callId);
       keyPorts.close(callId);
+      deps.screenShare.forget();
       return null;
     },
   };

@@ -2,7 +2,7 @@
 // bridge, the app:// protocol and the secure window together. The decisions live in the modules
 // it imports, each tested under plain Node. Built to CommonJS (dist/main/index.cjs): __dirname is
 // the dist/main folder, next to dist/preload, dist/renderer and dist/assets.
-import { app, BrowserWindow, dialog, globalShortcut, ipcMain, Menu, MessageChannelMain, Notification, protocol, safeStorage, screen, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, desktopCapturer, dialog, globalShortcut, ipcMain, Menu, MessageChannelMain, Notification, protocol, safeStorage, screen, session, shell, Tray } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SERVER_URL } from '../shared/bridge';
@@ -22,6 +22,7 @@ import { isAppMainFrame, registerBridgeHandlers } from './ipc';
 import { KeyPortRegistry } from './keyPorts';
 import { atRestProtection } from './atRest';
 import { MediaAccess } from './mediaAccess';
+import { ScreenSharePicker } from './screenShare';
 import { diskBackupFiles, electronBackupDialogs } from './passphraseWindow';
 import { QuitGate } from './quitGate';
 import { protectWithPassphrase, unlockStores } from './passphraseProtection';
@@ -39,6 +40,8 @@ const UPDATE_REVIEW_INTERVAL_MS = 60_000;
 const PRELOAD_PATH = join(__dirname, '..', 'preload', 'index.cjs');
 const PASSPHRASE_PRELOAD_PATH = join(__dirname, '..', 'preload', 'passphrase.cjs');
 const ASSETS_DIR = join(__dirname, '..', 'assets');
+/** The picker's thumbnails of screens and windows (16:9, small enough for a list). */
+const SCREEN_THUMBNAIL_SIZE = { width: 320, height: 180 };
 
 // Before anything reads userData: the single-instance lock, the stores and Chromium's profile all
 // live there, so two instances with different folders (as the end-to-end tests run) stay apart.
@@ -140,7 +143,13 @@ async function start(): Promise<void> {
 
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: RENDERER_DIR, contentSecurityPolicy: () => cspFor(serverUrl()) }));
   const mediaAccess = new MediaAccess(() => callNeedsMedia(security));
-  guardSession(session.defaultSession, { mediaWanted: () => mediaAccess.wanted(), serverUrl });
+  const screenShare = new ScreenSharePicker({
+    list: () => desktopCapturer.getSources({ types: ['screen', 'window'], thumbnailSize: SCREEN_THUMBNAIL_SIZE }),
+    thumbnail: (source) => source.thumbnail.toDataURL(),
+    callActive: () => callNeedsMedia(security),
+    now: () => Date.now(),
+  });
+  guardSession(session.defaultSession, { mediaWanted: () => mediaAccess.wanted(), serverUrl, screenShare });
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, (url) => openExternalSafely(url, shell)));
   // Windows shows notifications only for an app with this id (the installer registers the same).
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
@@ -177,6 +186,7 @@ async function start(): Promise<void> {
     keyPorts,
     desktop,
     mediaAccess,
+    screenShare,
     restartApp,
     backupDialogs,
     backupFiles: diskBackupFiles,
@@ -191,6 +201,7 @@ async function start(): Promise<void> {
     if (call) security.end(call.callId);
     keyPorts.closeAll();
     mediaAccess.setPreview(false);
+    screenShare.forget();
     desktop.setStatus(IDLE_STATUS);
   };
 

@@ -52,6 +52,8 @@ function fakeHandlers(): BridgeHandlers<FakeEvent> {
     'history.list': vi.fn(() => []),
     'history.record': vi.fn(() => null),
     'history.markSeen': vi.fn(() => null),
+    'screenShare.sources': vi.fn(() => []),
+    'screenShare.choose': vi.fn(() => null),
     'call.end': vi.fn(() => null),
   };
 }
@@ -122,6 +124,14 @@ describe('registerBridgeHandlers', () => {
     await expect(ipc.invoke('softphone:app.status', trusted, { presence: 'away', incomingCall: null })).rejects.toThrow(/0\.presence/);
     await expect(ipc.invoke('softphone:devices.preview', trusted, 'yes')).rejects.toThrow(/invalid arguments/);
     expect(handlers['app.status']).not.toHaveBeenCalled();
+  });
+
+  it('takes only a screen or window id as a screen-share pick, and checks the sources main returns', async () => {
+    await expect(ipc.invoke('softphone:screenShare.choose', trusted, { id: 'file:///etc/passwd' })).rejects.toThrow(/invalid arguments/);
+    await expect(ipc.invoke('softphone:screenShare.choose', trusted, { id: 'screen:0:0' })).resolves.toBeNull();
+    expect(handlers['screenShare.choose']).toHaveBeenCalledWith([{ id: 'screen:0:0' }], trusted);
+    vi.mocked(handlers['screenShare.sources']).mockReturnValueOnce([{ id: 'window:1:0', name: 'Editor', kind: 'window', thumbnail: 'javascript:alert(1)' }]);
+    await expect(ipc.invoke('softphone:screenShare.sources', trusted)).rejects.toThrow(/invalid result/);
   });
 
   it('refuses missing, extra and unknown arguments', async () => {

@@ -85,6 +85,7 @@ describe('decidePermission', () => {
     isMainFrame: true,
     mediaTypes: ['audio'],
     mediaWanted: true,
+    screenChosen: false,
   };
 
   it('grants the microphone and the camera to the app while it needs them', () => {
@@ -115,6 +116,17 @@ describe('decidePermission', () => {
     expect(decidePermission({ ...microphone, mediaTypes: ['unknown'] })).toBe(false);
     expect(decidePermission({ ...microphone, mediaTypes: ['audio', 'screen'] })).toBe(false);
     expect(decidePermission({ ...microphone, mediaTypes: [] })).toBe(false);
+  });
+
+  it('grants screen capture to the app main frame during a call only right after the user picked a screen', () => {
+    const screen = { ...microphone, permission: 'display-capture', mediaTypes: ['video'], screenChosen: true };
+    expect(decidePermission(screen)).toBe(true);
+    expect(decidePermission({ ...screen, screenChosen: false })).toBe(false);
+    expect(decidePermission({ ...screen, mediaWanted: false })).toBe(false);
+    expect(decidePermission({ ...screen, isMainFrame: false })).toBe(false);
+    expect(decidePermission({ ...screen, requestingUrl: 'https://evil.example/' })).toBe(false);
+    // A pick does not open anything else.
+    expect(decidePermission({ ...microphone, permission: 'notifications', screenChosen: true })).toBe(false);
   });
 
   it.each(['display-capture', 'notifications', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen', 'hid', 'unknown'])(

@@ -3,6 +3,7 @@
 import type { Session, WebContents } from 'electron';
 import { isAppUrl } from '../shared/desktop/appOrigin';
 import { rendererCsp } from '../shared/csp';
+import type { CapturableSource, DisplayMediaRequest } from './screenShare';
 
 /** The origin of a ws:// or wss:// server URL, as a CSP source and for request checks. */
 export function serverOrigin(serverUrl: string): string {
@@ -51,7 +52,7 @@ export function decideRequest(url: string, serverUrl: string | null): 'allow' | 
   return `${parsed.origin}${parsed.pathname}`.startsWith(recordingsBase(serverUrl)) ? 'allow' : 'deny';
 }
 
-/** The devices a call may capture: the microphone and the camera, never the screen or anything else. */
+/** The devices a call may capture as `media`: the microphone and the camera (the screen is `display-capture`). */
 const CALL_DEVICES: ReadonlySet<string> = new Set(['audio', 'video']);
 
 export interface PermissionQuery {
@@ -66,16 +67,20 @@ export interface PermissionQuery {
    * `call.prepare` to `call.end`), or the settings panel previews them (`devices.preview`).
    */
   mediaWanted: boolean;
+  /** The user picked a screen or window in the app's own picker moments ago (screenShare.ts). */
+  screenChosen: boolean;
 }
 
 /**
  * Grants `media` to the app's main frame while it needs its devices, for the microphone and the
- * camera only, and with it the choice of speaker (`speaker-selection`, for setSinkId). Every other
- * permission (notifications, screen capture, geolocation, …) is denied.
+ * camera only, and with it the choice of speaker (`speaker-selection`, for setSinkId). Screen
+ * capture (`display-capture`) only right after the user picked a screen or window in the app's
+ * picker. Every other permission (notifications, geolocation, …) is denied.
  */
 export function decidePermission(query: PermissionQuery): boolean {
   if (!query.mediaWanted || !query.isMainFrame || query.requestingUrl === undefined || !isAppUrl(query.requestingUrl)) return false;
   if (query.permission === 'speaker-selection') return true;
+  if (query.permission === 'display-capture') return query.screenChosen;
   return query.permission === 'media' && query.mediaTypes.length > 0 && query.mediaTypes.every((type) => CALL_DEVICES.has(type));
 }
 
@@ -136,6 +141,8 @@ export interface SessionGuardOptions {
   mediaWanted: () => boolean;
   /** The server the page may talk to; null for none. */
   serverUrl: () => string | null;
+  /** The screen or window the user picked for sharing (ScreenSharePicker). */
+  screenShare: { chosen(): boolean; take(request: DisplayMediaRequest): CapturableSource | null };
 }
 
 /** Installs the permission policy and the network filter on the app's session. */
@@ -148,6 +155,7 @@ export function guardSession(session: GuardedSession, options: SessionGuardOptio
         isMainFrame: details.isMainFrame,
         mediaTypes: 'mediaTypes' in details ? (details.mediaTypes ?? []) : [],
         mediaWanted: options.mediaWanted(),
+        screenChosen: options.screenShare.chosen(),
       }),
     );
   });
@@ -158,10 +166,15 @@ export function guardSession(session: GuardedSession, options: SessionGuardOptio
       isMainFrame: details.isMainFrame,
       mediaTypes: details.mediaType ? [details.mediaType] : [],
       mediaWanted: options.mediaWanted(),
+      screenChosen: options.screenShare.chosen(),
     }),
   );
   session.setDevicePermissionHandler(() => false);
-  session.setDisplayMediaRequestHandler((_request, callback) => callback(null));
+  // getDisplayMedia gets the user's pick from the app's picker, or nothing.
+  session.setDisplayMediaRequestHandler((request, callback) => {
+    const source = options.screenShare.take(request);
+    callback(source ? { video: source } : null);
+  });
   session.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] }, (details, callback) => {
     callback({ cancel: decideRequest(details.url, options.serverUrl()) === 'deny' });
   });

@@ -256,12 +256,38 @@ export const pageBackupContract = {
   'identity.import': { args: z.tuple([IdentityImport]), result: IdentityInfo },
 } as const;
 
+/** A screen or window as Electron's desktopCapturer names it (`screen:0:0`, `window:1234:0`). */
+export const ScreenSourceId = z.string().regex(/^(screen|window):[0-9A-Za-z:_-]{1,100}$/, 'not a screen or window id');
+
+/** A screen or window the desktop app's picker offers to share. */
+export const ScreenSource = z.object({
+  id: ScreenSourceId,
+  name: z.string().max(300),
+  kind: z.enum(['screen', 'window']),
+  /** A small picture of it, as a PNG data: URL (empty when the system gave none). */
+  thumbnail: z.string().max(1_000_000).regex(/^(data:image\/png;base64,[A-Za-z0-9+/=]*)?$/, 'not a PNG data URL'),
+});
+export type ScreenSource = z.infer<typeof ScreenSource>;
+
+/**
+ * Screen sharing in the desktop app. The renderer shows main's list of screens and windows in its
+ * own picker; the one the user picks is what main gives the page's next `getDisplayMedia` (within
+ * seconds, during a call). The page cannot name a source main did not list, nor capture without a
+ * pick.
+ */
+export const desktopScreenShareContract = {
+  /** The screens and windows that could be shared now, with thumbnails. Refused outside a call. */
+  'screenShare.sources': { args: noArgs, result: z.array(ScreenSource).max(500) },
+  /** The user picked this one (from the last list): the next getDisplayMedia captures it. */
+  'screenShare.choose': { args: z.tuple([z.object({ id: ScreenSourceId })]), result: z.null() },
+} as const;
+
 /** Every channel main answers (and the preload exposes). */
-export const desktopContract = { ...bridgeContract, ...desktopBackupContract } as const;
+export const desktopContract = { ...bridgeContract, ...desktopBackupContract, ...desktopScreenShareContract } as const;
 /** Every channel the web host answers. */
 export const webContract = { ...bridgeContract, ...pageBackupContract } as const;
 
-type AnyContract = typeof bridgeContract & typeof desktopBackupContract & typeof pageBackupContract;
+type AnyContract = typeof bridgeContract & typeof desktopBackupContract & typeof desktopScreenShareContract & typeof pageBackupContract;
 export type BridgeChannel = keyof AnyContract;
 export type DesktopChannel = keyof typeof desktopContract;
 export type WebChannel = keyof typeof webContract;

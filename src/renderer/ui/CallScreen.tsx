@@ -3,6 +3,7 @@ import { CallDetails } from './CallDetails';
 import { CaptureControls } from './CaptureControls';
 import { callQuality } from './callQuality';
 import { useSession } from './context';
+import { ScreenShareControl } from './ScreenShare';
 import { SecurityStatus } from './SecurityStatus';
 import { SHORTCUTS } from './shortcuts';
 import { formatDuration } from './text';
@@ -171,11 +172,7 @@ export function CallScreen() {
             Camera off
           </button>
         )}
-        {call.video && (
-          <button type="button" aria-pressed={call.sharingScreen} onClick={() => void (call.sharingScreen ? calls.stopScreenShare() : calls.shareScreen())} disabled={!inCall}>
-            {call.sharingScreen ? 'Stop sharing' : 'Share screen'}
-          </button>
-        )}
+        <ScreenShareControl call={call} disabled={!inCall} />
         <button type="button" className="hangup" onClick={() => calls.hangUp()} aria-keyshortcuts={SHORTCUTS.hangUp} title={SHORTCUTS.hangUp}>
           Hang up
         </button>

@@ -40,7 +40,7 @@ function callScreen(fields: Partial<CallView>): string {
   const root = createRoot(container);
   act(() =>
     root.render(
-      <SessionContext.Provider value={{ calls: {}, capture: {} } as unknown as AppSession}>
+      <SessionContext.Provider value={{ calls: {}, capture: {}, host: { kind: 'web' } } as unknown as AppSession}>
         <CallScreen />
       </SessionContext.Provider>,
     ),
