@@ -81,6 +81,15 @@ describe('ScreenShareControl', () => {
     expect(ui.calls.shareScreen).not.toHaveBeenCalled();
   });
 
+  it('closes the picker on Escape, and focuses the first source when it opens', async () => {
+    const ui = render('electron');
+    await ui.click('Share screen');
+    expect(document.activeElement).toBe(ui.button('Screen: Entire screen'));
+    await act(async () => document.activeElement?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })));
+    expect(ui.container.querySelector('[role="dialog"]')).toBeNull();
+    expect(ui.calls.shareScreen).not.toHaveBeenCalled();
+  });
+
   it('says why when main refuses the list', async () => {
     const ui = render('electron');
     setState({ notice: null });

@@ -41,7 +41,14 @@ export function ScreenShareControl({ call, disabled }: { call: CallView; disable
         {call.sharingScreen ? 'Stop sharing' : 'Share screen'}
       </button>
       {picker.state === 'open' && (
-        <section className="screen-picker" role="dialog" aria-label="Choose what to share">
+        <section
+          className="screen-picker"
+          role="dialog"
+          aria-label="Choose what to share"
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') setPicker({ state: 'closed' });
+          }}
+        >
           <h3>Choose a screen or window to share</h3>
           {picker.sources.length === 0 && <p>There is no screen or window to share.</p>}
           <ul>
