@@ -1,7 +1,7 @@
 // The signaling protocol's field formats: what each schema accepts on the wire.
 import { describe, expect, it } from 'vitest';
 import { HandshakeMessage as BridgeHandshakeMessage } from './bridge';
-import { CallId, HandshakeMessage, Nonce, PublicKey, RecordingId, Signature, parseClientMessage, parseServerMessage } from './protocol';
+import { CallId, HandshakeMessage, MAX_JSON_DEPTH, Nonce, PublicKey, RecordingId, Signature, parseClientMessage, parseServerMessage } from './protocol';
 
 const CALL = 'AAECAwQFBgcICQoLDA0ODw';
 const json = (value: object) => JSON.stringify({ v: 1, ...value });
@@ -82,9 +82,22 @@ describe('fixed-length base64url fields', () => {
 
 describe('hostile input', () => {
   it('answers a deeply nested protocol version with a short error instead of recursing', () => {
-    const nested = `{"v":${'['.repeat(4000)}${']'.repeat(4000)}}`;
+    const nested = `{"v":${'['.repeat(20)}${']'.repeat(20)}}`;
     const result = parseClientMessage(nested);
     expect(result).toEqual({ ok: false, code: 'unsupported-version', error: 'unsupported protocol version an array (this side speaks 1)' });
+  });
+
+  it('refuses nesting deeper than MAX_JSON_DEPTH before parsing it; brackets inside strings do not count', () => {
+    const tooDeep = 'nested deeper than 32 levels';
+    const depth = (levels: number) => `{"v":1,"type":"lookup","handle":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+    expect(parseClientMessage(depth(MAX_JSON_DEPTH))).toMatchObject({ ok: false, code: 'bad-message', error: expect.stringMatching(/^handle:/) });
+    expect(parseClientMessage(depth(MAX_JSON_DEPTH + 1))).toEqual({ ok: false, code: 'bad-message', error: tooDeep });
+    for (const frame of [`{"v":${'['.repeat(30_000)}${']'.repeat(30_000)}}`, `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`, '['.repeat(60_000)]) {
+      expect(parseClientMessage(frame)).toEqual({ ok: false, code: 'bad-message', error: tooDeep });
+    }
+    // Brackets and escaped quotes inside a string are text, not nesting.
+    const inString = JSON.stringify({ v: 1, type: 'lookup', handle: `\\"${'['.repeat(1000)}` });
+    expect(parseClientMessage(inString)).toMatchObject({ ok: false, code: 'bad-message', error: expect.stringMatching(/^handle:/) });
   });
 
   it('quotes at most a few dozen characters of what the peer sent', () => {

@@ -336,9 +336,34 @@ export type ParseResult<T> =
   | { ok: true; message: T }
   | { ok: false; code: 'bad-message' | 'unsupported-version'; error: string };
 
+/** The deepest nesting of arrays and objects a message may have; the protocol's own go a few levels deep. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Whether `text` nests arrays or objects deeper than `limit` (brackets inside strings do not count).
+ * A linear scan run before JSON.parse: parsing a tower of 30,000 brackets costs JSON.parse tens of
+ * milliseconds, and a client sending such frames at its allowed rate would stall the server.
+ */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i++; // a backslash escapes the next character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (char === 0x5d || char === 0x7d) depth--;
+  }
+  return false;
+}
+
 function parseWith<T>(schema: z.ZodType<T>, raw: string | ArrayBuffer | Uint8Array): ParseResult<T> {
   const text = typeof raw === 'string' ? raw : new TextDecoder().decode(raw);
   if (text.length > MAX_MESSAGE_BYTES) return { ok: false, code: 'bad-message', error: 'message too large' };
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, code: 'bad-message', error: `nested deeper than ${MAX_JSON_DEPTH} levels` };
   let json: unknown;
   try {
     json = JSON.parse(text);
