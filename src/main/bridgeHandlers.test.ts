@@ -121,6 +121,9 @@ describe('createBridgeHandlers', () => {
   it('delegates the handshake and verification to the engine', async () => {
     const { handlers, security, event } = setup();
     const decision = { e2ee: true, role: 'callee' as const, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', issuedAt: 0, signature: SIGNATURE };
+    const invite = { callId: CALL_ID, peerHandle: 'bob', peerKey: PUBLIC_KEY, decision: { ...decision, role: 'caller' as const } };
+    expect(await handlers['call.checkInvite']([invite], event)).toEqual({ verdict: 'live', reason: null });
+    expect(security.checkInvite).toHaveBeenCalledWith(invite);
     await handlers['e2ee.begin']([{ callId: CALL_ID, peerDecision: decision }], event);
     expect(security.begin).toHaveBeenCalledWith({ callId: CALL_ID, peerDecision: decision });
     await handlers['e2ee.receive']([{ callId: CALL_ID, message: { seq: 1, payload: 'AAAA' } }], event);

@@ -1,6 +1,10 @@
 // The web host keeps its records in the browser's storage: what happens when one is damaged.
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { createWebHost, WEB_IDENTITY_AT_REST } from './webHost';
+import { signDecision } from '../../shared/e2ee/decision';
+import { CALL_HANDSHAKE_SUITE } from '../../shared/e2ee/handshake';
+import { fromBase64Url, toBase64Url } from '../../shared/encoding';
 
 const KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 
@@ -71,6 +75,40 @@ describe('the web host’s stored contacts and history', () => {
     // The fresh record works.
     await host.calls['contacts.add']({ handle: 'carol', publicKey: KEY });
     expect((await host.calls['contacts.list']()).map((contact) => contact.handle)).toEqual(['carol']);
+  });
+});
+
+describe('the web host’s invite check', () => {
+  it('refuses an invite for a call in its history, also after a restart, and lets a new one ring', async () => {
+    const storage = new MemoryStorage();
+    const first = await createWebHost(storage);
+    const me = fromBase64Url((await first.calls['identity.get']()).publicKey);
+    const callerSeed = new Uint8Array(32).fill(9);
+    const callerKey = ed25519.getPublicKey(callerSeed);
+    const invite = (callId: string) => ({
+      callId,
+      peerHandle: 'bob',
+      peerKey: toBase64Url(callerKey),
+      decision: signDecision(callerSeed, { callId, role: 'caller', e2ee: true, signerKey: callerKey, peerKey: me, handshake: CALL_HANDSHAKE_SUITE, issuedAt: Date.now() }),
+    });
+    const rung = 'AAAAAAAAAAAAAAAAAAAAAA';
+    expect(await first.calls['call.checkInvite'](invite(rung))).toEqual({ verdict: 'live', reason: null });
+    await first.calls['history.record']({
+      callId: rung,
+      peer: 'bob',
+      direction: 'incoming',
+      startedAt: 1,
+      answeredAt: null,
+      endedAt: 3,
+      outcome: 'missed',
+      endReason: 'declined',
+      e2ee: false,
+      video: false,
+      seen: true,
+    });
+    const again = await createWebHost(storage);
+    expect(await again.calls['call.checkInvite'](invite(rung))).toMatchObject({ verdict: 'replayed' });
+    expect(await again.calls['call.checkInvite'](invite('BBBBBBBBBBBBBBBBBBBBBB'))).toEqual({ verdict: 'live', reason: null });
   });
 });
 
