@@ -356,6 +356,29 @@ describe('CallController: the phone rings only for live invites', () => {
     expect(getState().call).toMatchObject({ callId: INVITE.callId, phase: 'incoming' });
   });
 
+  it('does not ring for a call whose end came while its invite was being checked or prepared', async () => {
+    const h = harness();
+    const check = deferred<InviteCheck>();
+    h.calls['call.checkInvite'].mockImplementationOnce(() => check.promise);
+    h.emit(INVITE);
+    h.emit({ type: 'call.ended', callId: INVITE.callId, reason: 'cancelled', by: 'carol' });
+    check.resolve({ verdict: 'live', reason: null });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(h.calls['call.prepare']).not.toHaveBeenCalled();
+    expect(getState().call).toBeNull();
+
+    const prepare = deferred<{ decision: E2eeDecision; peerTrust: PeerTrust }>();
+    h.calls['call.prepare'].mockImplementationOnce(() => prepare.promise);
+    h.emit(OTHER);
+    await vi.waitFor(() => expect(h.calls['call.prepare']).toHaveBeenCalledTimes(1));
+    h.emit({ type: 'call.ended', callId: OTHER.callId, reason: 'cancelled', by: 'carol' });
+    prepare.resolve({ decision: decision('callee'), peerTrust: 'pinned' });
+    await vi.waitFor(() => expect(getState().lastEnded).toMatchObject({ callId: OTHER.callId, reason: 'cancelled', byMe: false }));
+    expect(getState().call).toBeNull();
+    expect(h.calls['call.end']).toHaveBeenCalledWith({ callId: OTHER.callId });
+    expect(h.sent('call.decline')).toEqual([]);
+  });
+
   it('sets a call confirmed after a key change up afresh, so its invite is signed when it is sent', async () => {
     const h = harness();
     h.calls['call.prepare'].mockImplementation(async ({ role }) => ({ decision: decision(role), peerTrust: 'changed' }));

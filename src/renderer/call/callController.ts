@@ -56,6 +56,11 @@ interface LiveCall {
   ended: boolean;
 }
 
+/** An invite being checked or prepared, and the server's end of its call if that came meanwhile. */
+interface Arrival {
+  end: { reason: EndReason; by: string | null } | null;
+}
+
 function withoutPeerTrust({ peerTrust: _peerTrust, ...status }: Extract<E2eeStatus, { state: 'established' }>): CallE2eeView {
   return status;
 }
@@ -71,8 +76,11 @@ export class CallController {
    * the host keeps one call, so no other may start meanwhile.
    */
   private starting = false;
-  /** The invite whose call the host is preparing (while `starting`). */
-  private preparingInvite: CallId | null = null;
+  /**
+   * Invites being checked or prepared, not yet shown: the server's end of such a call is kept here
+   * (a caller who cancels at once), so that it does not ring on for a call that is over.
+   */
+  private readonly arriving = new Map<CallId, Arrival>();
 
   constructor(
     private readonly host: HostBridge,
@@ -285,6 +293,10 @@ export class CallController {
   private onServerMessage(message: ServerMessage): void {
     if (message.type === 'call.incoming') return void this.incoming(message);
     if (message.type === 'call.missed') return void this.recordMissed(message);
+    if (message.type === 'call.ended') {
+      const arrival = this.arriving.get(message.callId);
+      if (arrival) arrival.end = { reason: message.reason, by: message.by ?? null };
+    }
     if (!('callId' in message)) return;
     const call = this.call;
     if (!call || call.id !== message.callId) return;
@@ -329,8 +341,19 @@ export class CallController {
 
   private async incoming(message: Extract<ServerMessage, { type: 'call.incoming' }>): Promise<void> {
     // The same invite again (resent by someone on the path): the call it is for goes on as it was.
-    const sameCall = () => this.call?.id === message.callId || this.preparingInvite === message.callId;
-    if (sameCall()) return;
+    if (this.call?.id === message.callId || this.arriving.has(message.callId)) return;
+    const arrival: Arrival = { end: null };
+    this.arriving.set(message.callId, arrival);
+    try {
+      await this.arrive(message, arrival);
+    } finally {
+      this.arriving.delete(message.callId);
+    }
+  }
+
+  private async arrive(message: Extract<ServerMessage, { type: 'call.incoming' }>, arrival: Arrival): Promise<void> {
+    // Read anew after each await: the server's call.ended may have come meanwhile.
+    const endedMeanwhile = (): Arrival['end'] => arrival.end;
     let check: InviteCheck;
     try {
       check = await this.host.calls['call.checkInvite']({ callId: message.callId, peerHandle: message.from, peerKey: message.fromKey, decision: message.decision });
@@ -344,7 +367,7 @@ export class CallController {
       console.warn(`An invite from ${message.from} did not ring: ${check.reason ?? check.verdict}.`);
       return;
     }
-    if (sameCall()) return;
+    if (endedMeanwhile() || this.call?.id === message.callId) return;
     // The server rings only someone it sees free: a call still ringing here is one it no longer
     // knows (its end was lost, or it never knew it). A live invite takes its place; an invite that
     // does not verify never pushes a real call aside.
@@ -357,7 +380,6 @@ export class CallController {
     }
     if (phantom) this.finish(phantom, 'no-answer', false, null);
     this.starting = true;
-    this.preparingInvite = message.callId;
     let prepared: CallPrepared;
     try {
       prepared = await this.host.calls['call.prepare']({
@@ -372,7 +394,6 @@ export class CallController {
       return this.notice(`The call from ${message.from} could not be taken: ${hostErrorText(error)}`);
     } finally {
       this.starting = false;
-      this.preparingInvite = null;
     }
     const call = this.track({
       id: message.callId,
@@ -383,6 +404,9 @@ export class CallController {
       localDecision: prepared.decision,
     });
     call.peerDecision = message.decision;
+    // Over while it was being prepared: into the history and the ended notice, without a ring.
+    const end = endedMeanwhile();
+    if (end) return this.finish(call, end.reason, end.by === getState().identity?.handle, null);
     setState({ lastEnded: null, notice: null });
     this.show(call, { direction: 'incoming', phase: 'incoming', peerTrust: prepared.peerTrust, inviteProblem: check.verdict === 'unverified' ? check.reason : null });
     this.sounds.ring(getState().settings);
