@@ -11,7 +11,7 @@ const IDENTITY_SEED = new Uint8Array(32).fill(7);
 
 function setup() {
   const security: CallSecurityEngine = {
-    signLogin: vi.fn(() => SIGNATURE),
+    signLogin: vi.fn(() => Promise.resolve(SIGNATURE)),
     checkInvite: vi.fn(() => ({ verdict: 'live' as const, reason: null })),
     prepare: vi.fn(() => Promise.resolve({ decision: { e2ee: true, role: 'caller' as const, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', issuedAt: 0, signature: SIGNATURE }, peerTrust: 'pinned' as const })),
     begin: vi.fn(() => ({ status: { state: 'handshaking' as const }, send: null })),
@@ -19,7 +19,7 @@ function setup() {
     markVerified: vi.fn(() => Promise.resolve('verified' as const)),
     end: vi.fn(),
     activeCall: vi.fn(() => null),
-    authorizeCapture: vi.fn((request) => authorizeCapture(request, security.activeCall(), IDENTITY_SEED)),
+    authorizeCapture: vi.fn((request) => Promise.resolve(authorizeCapture(request, security.activeCall(), IDENTITY_SEED))),
   };
   const keyPorts = { open: vi.fn(), close: vi.fn() };
   const identity = {

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_SERVER_URL } from '../shared/bridge';
 import { unencryptedServerProblem } from '../shared/settings';
 import { CallSecurity } from '../shared/e2ee/callSecurity';
+import { seedSigner } from '../shared/crypto/identitySigner';
 import { APP_SCHEME } from '../shared/desktop/appOrigin';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './appProtocol';
 import { AutomaticUpdates } from './automaticUpdates';
@@ -128,7 +129,7 @@ async function start(): Promise<void> {
   const keyPorts = new KeyPortRegistry(() => new MessageChannelMain());
   const identitySeed = identity.identitySeed();
   const security = new CallSecurity({
-    identitySeed,
+    identity: seedSigner(identitySeed),
     getSettings: () => settings.current(),
     trust: contacts,
     deliverKeys: (keys) => keyPorts.deliver(keys),

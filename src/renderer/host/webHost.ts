@@ -8,6 +8,7 @@ import { webIdentityBackupCalls } from './webIdentityBackup';
 import { WebCallNotifier } from './webNotifier';
 import { webContract, type FrameKeysMessage, type IdentityAtRest, type WebCalls, type WebChannel } from '../../shared/bridge';
 import { CallHistory, type StoredCallHistory } from '../../shared/contacts/callHistory';
+import { seedSigner } from '../../shared/crypto/identitySigner';
 import { ContactBook, type StoredContactBook } from '../../shared/contacts/contactBook';
 import type { RecordStore } from '../../shared/contacts/recordStore';
 import { CallSecurity } from '../../shared/e2ee/callSecurity';
@@ -137,7 +138,7 @@ export async function createWebHost(storage: Storage = window.localStorage): Pro
   };
 
   const security = new CallSecurity({
-    identitySeed: seed,
+    identity: seedSigner(seed),
     getSettings: () => settings,
     trust: contacts,
     deliverKeys: (keys: FrameKeysMessage) => {

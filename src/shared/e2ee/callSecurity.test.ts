@@ -2,6 +2,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { E2eeStep, type FrameKeysMessage } from '../bridge';
 import { CallFrameCrypto } from '../crypto/frameCrypto';
+import { seedSigner } from '../crypto/identitySigner';
 import { fromBase64Url, toBase64Url } from '../encoding';
 import { type E2eeDecision, loginChallengeBytes } from '../protocol';
 import { verifyCaptureStatement } from '../recordingPolicy';
@@ -47,7 +48,7 @@ function device(handle: string, fill: number, e2ee = true): Device {
     settings: { ...DEFAULT_SETTINGS, e2ee },
     delivered,
     security: new CallSecurity({
-      identitySeed: seed,
+      identity: seedSigner(seed),
       getSettings: () => d.settings,
       trust,
       deliverKeys: (keys) => delivered.push(keys),
@@ -359,7 +360,7 @@ describe('CallSecurity', () => {
       const make = (handle: string, fill: number): Device => {
         const d = device(handle, fill);
         d.security = new CallSecurity({
-          identitySeed: new Uint8Array(32).fill(fill),
+          identity: seedSigner(new Uint8Array(32).fill(fill)),
           getSettings: () => d.settings,
           trust: d.trust,
           deliverKeys: (keys) => d.delivered.push(keys),
@@ -373,10 +374,10 @@ describe('CallSecurity', () => {
     expect(await run()).toEqual(await run());
   });
 
-  it('signs login challenges with the identity key, bound to the server’s origin', () => {
+  it('signs login challenges with the identity key, bound to the server’s origin', async () => {
     const alice = device('alice', 1);
     const nonce = toBase64Url(new Uint8Array(32).fill(5));
-    const signature = fromBase64Url(alice.security.signLogin({ nonce, origin: 'https://phone.example.org' }));
+    const signature = fromBase64Url(await alice.security.signLogin({ nonce, origin: 'https://phone.example.org' }));
     const key = fromBase64Url(alice.publicKey);
     expect(new TextDecoder().decode(loginChallengeBytes('https://phone.example.org', nonce))).toBe(`softphone/login/v2\nhttps://phone.example.org\n${nonce}`);
     expect(ed25519.verify(signature, loginChallengeBytes('https://phone.example.org', nonce), key)).toBe(true);
@@ -392,15 +393,15 @@ describe('CallSecurity.authorizeCapture', () => {
     const bob = device('bob', 2, true);
     const callId = newCallId();
     const request = { callId, kind: 'recording' as const };
-    expect(alice.security.authorizeCapture(request)).toMatchObject({ allowed: false, refusal: 'no-call' });
+    expect(await alice.security.authorizeCapture(request)).toMatchObject({ allowed: false, refusal: 'no-call' });
     await prepare(alice, bob, callId);
-    expect(alice.security.authorizeCapture(request)).toMatchObject({ allowed: false, refusal: 'not-settled' });
+    expect(await alice.security.authorizeCapture(request)).toMatchObject({ allowed: false, refusal: 'not-settled' });
 
     await connect(alice, bob, callId);
-    const decision = alice.security.authorizeCapture(request);
+    const decision = await alice.security.authorizeCapture(request);
     if (!decision.allowed) throw new Error(`refused: ${decision.message}`);
     expect(verifyCaptureStatement(decision.statement, request, fromBase64Url(alice.publicKey))).toBe(true);
-    expect(alice.security.authorizeCapture({ ...request, callId: newCallId() })).toMatchObject({ allowed: false, refusal: 'no-call' });
+    expect(await alice.security.authorizeCapture({ ...request, callId: newCallId() })).toMatchObject({ allowed: false, refusal: 'no-call' });
   });
 
   it('refuses to sign in an end-to-end encrypted call', async () => {
@@ -408,6 +409,6 @@ describe('CallSecurity.authorizeCapture', () => {
     const bob = device('bob', 2);
     const callId = newCallId();
     await connect(alice, bob, callId);
-    expect(alice.security.authorizeCapture({ callId, kind: 'transcription' })).toMatchObject({ allowed: false, refusal: 'end-to-end-encrypted' });
+    expect(await alice.security.authorizeCapture({ callId, kind: 'transcription' })).toMatchObject({ allowed: false, refusal: 'end-to-end-encrypted' });
   });
 });

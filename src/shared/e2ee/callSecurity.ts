@@ -7,13 +7,13 @@
 // keys, once, through `deliverKeys` — never in a returned value or an error message. The arrays
 // handed to `deliverKeys` are zeroed when the call ends, so the host must copy or transfer them
 // (postMessage does) rather than keep them.
-import { ed25519 } from '@noble/curves/ed25519.js';
 import type { BridgeArgs, BridgeResult, E2eeStatus, E2eeStep, FrameKeysMessage, PeerTrust } from '../bridge';
 import { fromBase64Url, toBase64Url } from '../encoding';
 import { type CallRole, type E2eeDecision, loginChallengeBytes } from '../protocol';
-import { authorizeCapture, type CaptureDecision, type CaptureRequest } from '../recordingPolicy';
+import type { IdentitySigner } from '../crypto/identitySigner';
+import { captureStatementBytes, decideCapture, type CaptureDecision, type CaptureRequest } from '../recordingPolicy';
 import type { Settings } from '../settings';
-import { signDecision, verifyDecision } from './decision';
+import { decisionBytes, decisionOf, verifyDecision } from './decision';
 import { CALL_HANDSHAKE_SUITE, CallHandshake, HandshakeError, type HandshakeStep } from './handshake';
 import { InviteFreshness } from './inviteFreshness';
 
@@ -29,8 +29,8 @@ export interface TrustStore {
 }
 
 export interface CallSecurityOptions {
-  /** The Ed25519 secret key of this device's identity. */
-  identitySeed: Uint8Array;
+  /** This device's identity: signs with its Ed25519 key, and gives the handshake's static secret. */
+  identity: IdentitySigner;
   getSettings: () => Settings;
   trust: TrustStore;
   /** Hands a call's frame keys to the media worker (over the key port). */
@@ -85,7 +85,7 @@ export const CALL_E2EE_STATE: Record<E2eeStatus['state'] | 'preparing' | 'prepar
 };
 
 export class CallSecurity {
-  private readonly seed: Uint8Array;
+  private readonly identity: IdentitySigner;
   private readonly localKey: Uint8Array;
   private readonly getSettings: () => Settings;
   private readonly trust: TrustStore;
@@ -96,9 +96,8 @@ export class CallSecurity {
   private call: CallRecord | null = null;
 
   constructor(options: CallSecurityOptions) {
-    if (options.identitySeed.length !== 32) throw new Error('an identity seed is 32 bytes');
-    this.seed = options.identitySeed.slice();
-    this.localKey = ed25519.getPublicKey(this.seed);
+    this.identity = options.identity;
+    this.localKey = options.identity.publicKey.slice();
     this.getSettings = options.getSettings;
     this.trust = options.trust;
     this.deliverKeys = options.deliverKeys;
@@ -113,8 +112,8 @@ export class CallSecurity {
   }
 
   /** Signs the login challenge of the server at `origin` (as the client dialled it). */
-  signLogin({ nonce, origin }: { nonce: string; origin: string }): string {
-    return toBase64Url(ed25519.sign(loginChallengeBytes(origin, nonce), this.seed));
+  async signLogin({ nonce, origin }: { nonce: string; origin: string }): Promise<string> {
+    return toBase64Url(await this.identity.sign(loginChallengeBytes(origin, nonce)));
   }
 
   /**
@@ -154,7 +153,7 @@ export class CallSecurity {
       throw error;
     }
     if (this.call !== call) throw new Error('the call ended while it was being prepared');
-    call.localDecision = signDecision(this.seed, {
+    const fields = {
       callId: args.callId,
       role: args.role,
       e2ee: this.getSettings().e2ee,
@@ -162,7 +161,10 @@ export class CallSecurity {
       peerKey: peerKeyBytes,
       handshake: CALL_HANDSHAKE_SUITE,
       issuedAt: this.now(),
-    });
+    };
+    const signature = await this.identity.sign(decisionBytes(fields));
+    if (this.call !== call) throw new Error('the call ended while it was being prepared');
+    call.localDecision = decisionOf(fields, signature);
     call.status = { state: 'prepared' };
     return { decision: call.localDecision, peerTrust: call.peerTrust };
   }
@@ -185,11 +187,12 @@ export class CallSecurity {
 
     const [callerDecision, calleeDecision] = call.role === 'caller' ? [call.localDecision, peerDecision] : [peerDecision, call.localDecision];
     const random = this.random;
+    const staticSecret = this.identity.handshakeSecret();
     try {
       call.handshake = new CallHandshake({
         callId,
         role: call.role,
-        identitySeed: this.seed,
+        staticSecret,
         localKey: this.localKey,
         peerKey: call.peerKeyBytes,
         callerDecision,
@@ -205,6 +208,8 @@ export class CallSecurity {
       return { status: call.status, send: { seq: 0, payload: toBase64Url(first) } };
     } catch (error) {
       return this.fail(call, error instanceof HandshakeError ? sentence(error.message) : 'The end-to-end encryption handshake could not start.');
+    } finally {
+      staticSecret.fill(0);
     }
   }
 
@@ -288,8 +293,10 @@ export class CallSecurity {
    * The recording policy on this engine's own view of the call; when it allows, the capture
    * statement the server requires, signed with the identity key (shared/recordingPolicy.ts).
    */
-  authorizeCapture(request: CaptureRequest): CaptureDecision {
-    return authorizeCapture(request, this.activeCall(), this.seed);
+  async authorizeCapture(request: CaptureRequest): Promise<CaptureDecision> {
+    const verdict = decideCapture(request, this.activeCall());
+    if (!verdict.allowed) return verdict;
+    return { allowed: true, statement: toBase64Url(await this.identity.sign(captureStatementBytes(request, this.localKey))) };
   }
 
   private async checkPeerKey(handle: string, publicKey: string): Promise<PeerTrust> {

@@ -44,7 +44,11 @@ export function decisionBytes(fields: DecisionFields): Uint8Array {
  * not re-derived here: a decision signed under another key fails the peer's verifyDecision.
  */
 export function signDecision(identitySeed: Uint8Array, fields: DecisionFields): E2eeDecision {
-  const signature = ed25519.sign(decisionBytes(fields), identitySeed);
+  return decisionOf(fields, ed25519.sign(decisionBytes(fields), identitySeed));
+}
+
+/** The decision on `fields` with `signature`, made over decisionBytes(fields) by whatever holds the key. */
+export function decisionOf(fields: DecisionFields, signature: Uint8Array): E2eeDecision {
   return { e2ee: fields.e2ee, role: fields.role, handshake: fields.handshake, issuedAt: fields.issuedAt, signature: toBase64Url(signature) };
 }
 

@@ -59,8 +59,10 @@ export interface HandshakeResult {
 export interface CallHandshakeOptions {
   callId: string;
   role: CallRole;
-  /** This side's Ed25519 secret key. */
-  identitySeed: Uint8Array;
+  /** This side's Ed25519 secret key; or, for a host that keeps no seed, `staticSecret` instead. */
+  identitySeed?: Uint8Array;
+  /** The X25519 form of this side's identity secret key (what `identitySeed` gives); copied, not kept. */
+  staticSecret?: Uint8Array;
   /**
    * This side's Ed25519 public key, the public key of identitySeed. It is not re-derived here: a
    * wrong one changes the prologue, and the handshake fails at its second message.
@@ -116,7 +118,9 @@ export class CallHandshake {
     }
     this.role = options.role;
     this.expectedRemoteStatic = ed25519.utils.toMontgomery(options.peerKey);
-    const staticSecret = ed25519.utils.toMontgomerySecret(options.identitySeed);
+    const staticSecret =
+      options.staticSecret?.slice() ?? (options.identitySeed ? ed25519.utils.toMontgomerySecret(options.identitySeed) : null);
+    if (staticSecret?.length !== 32) throw new Error('the handshake needs this side’s 32-byte identity secret');
     this.state = new HandshakeState({
       protocolName: CALL_NOISE_PROTOCOL,
       initiator: options.role === 'caller',
