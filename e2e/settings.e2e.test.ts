@@ -1,19 +1,25 @@
 // The settings panel in the web client, driven by keyboard through roles and accessible names:
 // every control has a name and is reachable with Tab inside a proper dialog; each setting changed
 // there is still in force after a reload (and is used: the chosen microphone and speaker, E2EE off
-// in a call); the identity moves to a new device through an exported, passphrase-encrypted file;
+// in a call); the identity key is a non-extractable WebCrypto key, and an identity moves into the
+// browser through an exported, passphrase-encrypted file;
 // reset puts every setting back. Start at login and the server address exist only in the desktop
 // app: here the panel says so instead (their validation and persistence are unit-tested in main).
 // Run: npm run build && npx tsx scripts/testbed.ts run -- npx vitest run --project e2e e2e/settings.e2e.test.ts
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CDPSession, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { rawNewAccount } from './app/capture';
 import { startTestServer, type TestServer } from './app/server';
 import { AppUser } from './app/user';
 import { launchChromium, type LaunchedChromium } from './support/browser';
 import { testbedJanus } from './support/janus';
+import { fingerprint as fingerprintOf } from '../src/shared/e2ee/securityCode';
+import { toBase64Url } from '../src/shared/encoding';
+import { exportIdentityBackup } from '../src/shared/identityBackup';
 
 const testbed = testbedJanus();
 const skipReason = 'skipReason' in testbed ? testbed.skipReason : undefined;
@@ -51,6 +57,38 @@ async function recordAudioRouting(page: Page): Promise<void> {
         microphones.push(...stream.getAudioTracks());
         return stream;
       });
+    };
+  });
+}
+
+/**
+ * The identity key the web client keeps in `page`: what the stored CryptoKey says of itself, what
+ * exporting it gives (the error's name), the length of a signature page script makes with it, and
+ * the identity record in localStorage.
+ */
+async function storedIdentityKey(page: Page) {
+  return page.evaluate(async () => {
+    const key = await new Promise<CryptoKey>((resolve, reject) => {
+      const open = indexedDB.open('softphone');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const get = open.result.transaction('keys').objectStore('keys').get('identity');
+        get.onerror = () => reject(get.error);
+        get.onsuccess = () => resolve(get.result as CryptoKey);
+      };
+    });
+    const exported = await crypto.subtle.exportKey('pkcs8', key).then(
+      () => 'exported',
+      (error: unknown) => (error instanceof Error ? error.name : String(error)),
+    );
+    const signature = await crypto.subtle.sign('Ed25519', key, new Uint8Array([1, 2, 3]));
+    return {
+      type: key.type,
+      algorithm: key.algorithm.name,
+      extractable: key.extractable,
+      exported,
+      signatureBytes: signature.byteLength,
+      record: JSON.parse(localStorage.getItem('softphone/identity') ?? '{}') as Record<string, unknown>,
     };
   });
 }
@@ -151,9 +189,6 @@ describe('settings panel (web client)', () => {
         'Ringtone volume',
         'Play test sound',
         'Notify me of incoming calls',
-        'Passphrase for the exported file',
-        'Repeat the passphrase',
-        'Export identity',
         'Passphrase of the identity file',
         'Open identity file',
         'Reset settings…',
@@ -355,42 +390,27 @@ describe('settings panel (web client)', () => {
     await closeSettings(page);
   });
 
-  it('moves the identity to a new device with an encrypted file, after confirmation only', async () => {
+  it('keeps the identity key non-extractable in the browser, and moves an identity in from an encrypted file, after confirmation only', async () => {
     const { page } = alice;
     const fingerprint = (target: Page) => target.getByLabel('Identity key fingerprint').textContent();
+
+    // alice logged in with a key that page script can sign with but not export; no seed is stored.
+    const stored = await storedIdentityKey(page);
+    expect(stored).toMatchObject({ type: 'private', algorithm: 'Ed25519', extractable: false, exported: 'InvalidAccessError', signatureBytes: 64 });
+    expect(stored.record).not.toHaveProperty('seed');
     let dialog = await openSettings(page);
-    const aliceFingerprint = await fingerprint(page);
-    expect(aliceFingerprint).toBeTruthy();
-
-    // Export: a short passphrase is refused; then the file is saved.
-    const exportForm = dialog.getByRole('form', { name: 'Export identity' });
-    await exportForm.getByLabel('Passphrase for the exported file').focus();
-    await page.keyboard.type('too short');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('too short');
-    await page.keyboard.press('Enter');
-    await exportForm.getByRole('alert').filter({ hasText: 'Not exported: choose a passphrase of at least 10 characters.' }).waitFor();
-
-    const passphrase = 'a passphrase for my new laptop';
-    await exportForm.getByLabel('Passphrase for the exported file').fill('');
-    await exportForm.getByLabel('Passphrase for the exported file').focus();
-    await page.keyboard.type(passphrase);
-    await page.keyboard.press('Tab');
-    await exportForm.getByLabel('Repeat the passphrase').fill('');
-    await page.keyboard.type(passphrase);
-    const downloaded = page.waitForEvent('download', { timeout: 30_000 });
-    await page.keyboard.press('Enter');
-    const download = await downloaded;
-    expect(download.suggestedFilename()).toBe('softphone-identity-alice.json');
-    const exportedPath = join(downloads, 'alice.json');
-    await download.saveAs(exportedPath);
-    await exportForm.getByRole('status').filter({ hasText: 'Exported as softphone-identity-alice.json' }).waitFor({ timeout: 30_000 });
-    const exported = await readFile(exportedPath, 'utf8');
-    expect(JSON.parse(exported)).toMatchObject({ format: 'softphone-identity-backup', version: 1 });
-    expect(exported).not.toContain('alice');
+    expect(await dialog.getByLabel('Identity backup').textContent()).toContain('so it cannot be exported');
+    expect(await dialog.getByRole('form', { name: 'Export identity' }).count()).toBe(0);
     await closeSettings(page);
-    // One device per identity at a time: the old one goes before the new one connects.
-    await alice.close();
+
+    // A backup made where the key can be exported (the desktop app), of an account the server knows.
+    const seed = ed25519.utils.randomSecretKey();
+    (await rawNewAccount('zoe', server.url, seed)).close();
+    const zoeFingerprint = fingerprintOf(ed25519.getPublicKey(seed));
+    const passphrase = 'a passphrase for my new laptop';
+    const exported = await exportIdentityBackup({ secretKey: seed, handle: 'zoe' }, passphrase);
+    const exportedPath = join(downloads, 'zoe.json');
+    await writeFile(exportedPath, exported);
 
     const tamperedPath = join(downloads, 'tampered.json');
     const file = JSON.parse(exported) as { ciphertext: string };
@@ -423,7 +443,7 @@ describe('settings panel (web client)', () => {
       await openFile(exportedPath, passphrase);
       const confirm = dialog.getByRole('group', { name: 'Confirm identity import' });
       await confirm.waitFor({ timeout: 30_000 });
-      expect(await confirm.textContent()).toContain(`the identity of alice, fingerprint ${aliceFingerprint}`);
+      expect(await confirm.textContent()).toContain(`the identity of zoe, fingerprint ${zoeFingerprint}`);
       expect(await confirm.getByRole('button', { name: 'Cancel import' }).evaluate((button) => button === document.activeElement)).toBe(true);
       await newPage.keyboard.press('Enter');
       await confirm.waitFor({ state: 'detached' });
@@ -431,15 +451,18 @@ describe('settings panel (web client)', () => {
       await newPage.reload();
       expect(await newPage.getByText('This device’s identity key:').locator('code').textContent()).toBe(ownFingerprint);
 
-      // Confirmed: the page restarts as alice, logged in with the imported key.
+      // Confirmed: the page restarts as zoe, logged in with the imported key, now non-extractable.
       dialog = await openSettings(newPage);
       await openFile(exportedPath, passphrase);
       await confirm.waitFor({ timeout: 30_000 });
       await press(confirm.getByRole('button', { name: 'Replace my identity' }), 'Enter');
-      await newPage.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected as alice' }).waitFor({ timeout: 30_000 });
+      await newPage.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected as zoe' }).waitFor({ timeout: 30_000 });
       dialog = await openSettings(newPage);
-      expect(await fingerprint(newPage)).toBe(aliceFingerprint);
+      expect(await fingerprint(newPage)).toBe(zoeFingerprint);
       await closeSettings(newPage);
+      const moved = await storedIdentityKey(newPage);
+      expect(moved).toMatchObject({ extractable: false, exported: 'InvalidAccessError', signatureBytes: 64 });
+      expect(JSON.stringify(moved.record)).not.toContain(toBase64Url(seed));
     } finally {
       await laptop.close();
     }

@@ -101,30 +101,68 @@ export async function downloadFromRecordings(user: AppUser, item: Locator, label
 }
 
 /**
- * Logs in to the server as `user` from outside its browser, with the identity key the web client
- * keeps in the page's storage. The server gives a user one connection, so the browser is logged
- * out until its client reconnects (half a second later); `session.activeCallId` names the call.
- * `captureStatement` signs a capture statement with that key, as the web host would, whatever the
- * host's recording policy says.
+ * Signs `messages` in `user`'s page with the identity key the web host keeps: the non-extractable
+ * WebCrypto key in IndexedDB, which any script of the page can sign with (though not read), or the
+ * seed where the page keeps one. Returns the public key and the signatures.
+ */
+export async function signInPage(user: AppUser, messages: Uint8Array[]): Promise<{ publicKey: string; signatures: string[] }> {
+  return user.page.evaluate(async (list) => {
+    const stored = JSON.parse(window.localStorage.getItem('softphone/identity') ?? '{}') as { publicKey?: string; seed?: string };
+    const encode = (data: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(data))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const decode = (text: string) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    let key: CryptoKey;
+    let publicKey = stored.publicKey;
+    if (stored.seed) {
+      const pkcs8 = new Uint8Array([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20, ...decode(stored.seed)]);
+      key = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, true, ['sign']);
+      const jwk = await crypto.subtle.exportKey('jwk', key);
+      publicKey = jwk.x;
+    } else {
+      key = await new Promise<CryptoKey>((resolve, reject) => {
+        const open = indexedDB.open('softphone');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('keys').objectStore('keys').get('identity');
+          get.onerror = () => reject(get.error);
+          get.onsuccess = () => resolve(get.result as CryptoKey);
+        };
+      });
+    }
+    const signatures = await Promise.all(list.map(async (bytes) => encode(await crypto.subtle.sign('Ed25519', key, new Uint8Array(bytes)))));
+    return { publicKey: publicKey ?? '', signatures };
+  }, messages.map((message) => Array.from(message)));
+}
+
+/**
+ * Logs in to the server as `user` from outside its browser, with signatures its page makes with
+ * its identity key (as any script of the page can). The server gives a user one connection, so
+ * the browser is logged out until its client reconnects (half a second later);
+ * `session.activeCallId` names the call. `captureStatement` gives the capture statement of that
+ * call signed with that key (made at once, before the browser is back), as the web host would
+ * sign it, whatever the host's recording policy says.
  */
 export async function rawClientAs(
   user: AppUser,
   serverUrl: string,
 ): Promise<{ client: SignalingClient; activeCallId: string | null; captureStatement: (callId: string, kind: CaptureKind) => string }> {
-  const stored = await user.page.evaluate(() => window.localStorage.getItem('softphone/identity'));
-  const seed = fromBase64Url((JSON.parse(stored ?? '{}') as { seed?: string }).seed ?? '');
+  const { publicKey } = await signInPage(user, []);
   const client = new SignalingClient(new WebSocket(new URL('/ws', serverUrl).href.replace(/^http/, 'ws')));
   const session = await client.login({
-    publicKey: toBase64Url(ed25519.getPublicKey(seed)),
-    signLogin: ({ nonce, origin }) => toBase64Url(ed25519.sign(loginChallengeBytes(origin, nonce), seed)),
+    publicKey,
+    signLogin: async ({ nonce, origin }) => (await signInPage(user, [loginChallengeBytes(origin, nonce)])).signatures[0] ?? '',
   });
-  const captureStatement = (callId: string, kind: CaptureKind) => toBase64Url(ed25519.sign(captureStatementBytes({ callId, kind }, ed25519.getPublicKey(seed)), seed));
-  return { client, activeCallId: session.activeCallId, captureStatement };
+  const kinds: CaptureKind[] = ['recording', 'transcription'];
+  const callId = session.activeCallId;
+  const { signatures } = callId ? await signInPage(user, kinds.map((kind) => captureStatementBytes({ callId, kind }, fromBase64Url(publicKey)))) : { signatures: [] };
+  const captureStatement = (forCall: string, kind: CaptureKind) => {
+    if (forCall !== callId) throw new Error(`statements were signed for the active call ${String(callId)}, not ${forCall}`);
+    return signatures[kinds.indexOf(kind)] ?? '';
+  };
+  return { client, activeCallId: callId, captureStatement };
 }
 
-/** A newly registered account that took part in no call, straight over the WebSocket. */
-export async function rawNewAccount(handle: string, serverUrl: string): Promise<SignalingClient> {
-  const secret = ed25519.utils.randomSecretKey();
+/** A newly registered account that took part in no call, straight over the WebSocket (with `secret` as its identity key). */
+export async function rawNewAccount(handle: string, serverUrl: string, secret = ed25519.utils.randomSecretKey()): Promise<SignalingClient> {
   const client = new SignalingClient(new WebSocket(new URL('/ws', serverUrl).href.replace(/^http/, 'ws')));
   await client.login(
     { publicKey: toBase64Url(ed25519.getPublicKey(secret)), signLogin: ({ nonce, origin }) => toBase64Url(ed25519.sign(loginChallengeBytes(origin, nonce), secret)) },

@@ -31,6 +31,8 @@ export const IdentityAtRest = z.object({
   description: z.string().max(500),
   /** The desktop app offers to protect the stores with a passphrase instead (no key store on this system). */
   passphraseOffered: z.boolean().optional(),
+  /** False where the identity cannot be exported at all (the web client's non-extractable key). */
+  exportable: z.boolean().optional(),
 });
 export type IdentityAtRest = z.infer<typeof IdentityAtRest>;
 

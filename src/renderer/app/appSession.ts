@@ -31,8 +31,13 @@ export class AppSession {
 
   async boot(): Promise<void> {
     try {
-      const [identity, settingsState] = await Promise.all([this.host.calls['identity.get'](), this.host.calls['settings.get']()]);
-      setState({ identity, settings: settingsState.settings, storageProblem: settingsState.problem });
+      const [identity, settingsState, identityAtRest] = await Promise.all([
+        this.host.calls['identity.get'](),
+        this.host.calls['settings.get'](),
+        // Shown, not needed to run: the panels say so when the host cannot tell.
+        this.host.calls['identity.atRest']().catch(() => null),
+      ]);
+      setState({ identity, identityAtRest, settings: settingsState.settings, storageProblem: settingsState.problem });
       await this.contacts.load();
       if (!identity.handle) return setState({ boot: { state: 'first-run' } });
       setState({ boot: { state: 'ready' } });

@@ -1,10 +1,15 @@
-// The web host keeps its records in the browser's storage: what happens when one is damaged.
+// The web host keeps its records in the browser's storage: what happens when one is damaged, and
+// how it keeps the identity key (Node's WebCrypto has Ed25519, as Chromium does).
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
-import { createWebHost, WEB_IDENTITY_AT_REST } from './webHost';
+import type { HostBridge } from './bridge';
+import { createWebHost, WEB_IDENTITY_NON_EXTRACTABLE, WEB_IDENTITY_SEED_IN_STORAGE } from './webHost';
+import { NOT_EXPORTABLE } from './webIdentityBackup';
+import type { CryptoKeyStore } from './webIdentityKey';
 import { signDecision } from '../../shared/e2ee/decision';
 import { CALL_HANDSHAKE_SUITE } from '../../shared/e2ee/handshake';
 import { fromBase64Url, toBase64Url } from '../../shared/encoding';
+import { loginChallengeBytes } from '../../shared/protocol';
 
 const KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 
@@ -141,13 +146,104 @@ describe('the web host’s stored settings', () => {
   });
 });
 
-describe('the web host’s identity at rest', () => {
-  it('says the key is not protected at rest and page script can read it, and stores it where it says', async () => {
+/** The non-extractable key's store, in memory (IndexedDB in the browser). */
+function memoryKeyStore(): CryptoKeyStore & { key: CryptoKey | null } {
+  const store = {
+    key: null as CryptoKey | null,
+    get: async () => store.key,
+    put: async (key: CryptoKey) => {
+      store.key = key;
+    },
+  };
+  return store;
+}
+
+function exportIdentity(host: HostBridge) {
+  if (host.kind !== 'web') throw new Error('not the web host');
+  return host.calls['identity.export']({ passphrase: 'a passphrase for the move' });
+}
+
+const CHALLENGE = { nonce: 'n'.repeat(43), origin: 'http://127.0.0.1:8080' };
+
+/** Whether the host's login signature verifies under the public key it reports. */
+async function signsAsItsKey(host: HostBridge): Promise<boolean> {
+  const { publicKey } = await host.calls['identity.get']();
+  const signature = await host.calls['identity.signLogin'](CHALLENGE);
+  return ed25519.verify(fromBase64Url(signature), loginChallengeBytes(CHALLENGE.origin, CHALLENGE.nonce), fromBase64Url(publicKey));
+}
+
+describe('the web host’s identity key', () => {
+  const subtle = globalThis.crypto.subtle;
+
+  it('is a non-extractable WebCrypto key where the browser has Ed25519: it signs, it cannot be read, and no seed is stored', async () => {
     const storage = new MemoryStorage();
-    const host = await createWebHost(storage);
-    expect(await host.calls['identity.atRest']()).toEqual(WEB_IDENTITY_AT_REST);
-    expect(WEB_IDENTITY_AT_REST.protected).toBe(false);
-    expect(WEB_IDENTITY_AT_REST.description).toMatch(/^Not protected at rest: .*Any script the page runs — including code the server sends — can read it/);
-    expect(JSON.parse(storage.getItem('softphone/identity') ?? '{}')).toMatchObject({ seed: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    const store = memoryKeyStore();
+    const host = await createWebHost(storage, { subtle, store });
+    expect(store.key?.extractable).toBe(false);
+    await expect(subtle.exportKey('pkcs8', store.key!)).rejects.toThrow();
+    await expect(subtle.exportKey('jwk', store.key!)).rejects.toThrow();
+    expect(await signsAsItsKey(host)).toBe(true);
+    expect(JSON.parse(storage.getItem('softphone/identity') ?? '{}')).not.toHaveProperty('seed');
+    expect(await host.calls['identity.atRest']()).toEqual(WEB_IDENTITY_NON_EXTRACTABLE);
+    await expect(exportIdentity(host)).rejects.toThrow(NOT_EXPORTABLE);
+
+    const again = await createWebHost(storage, { subtle, store });
+    expect((await again.calls['identity.get']()).publicKey).toBe((await host.calls['identity.get']()).publicKey);
+    expect(await signsAsItsKey(again)).toBe(true);
+  });
+
+  it('moves an identity stored as a seed into a non-extractable key once, keeping its key and handle, and deletes the seed', async () => {
+    const storage = new MemoryStorage();
+    const seed = ed25519.utils.randomSecretKey();
+    storage.setItem('softphone/identity', JSON.stringify({ version: 1, seed: toBase64Url(seed), handle: 'alice' }));
+    const store = memoryKeyStore();
+    const host = await createWebHost(storage, { subtle, store });
+    expect(await host.calls['identity.get']()).toMatchObject({ publicKey: toBase64Url(ed25519.getPublicKey(seed)), handle: 'alice' });
+    expect(await signsAsItsKey(host)).toBe(true);
+    expect(store.key?.extractable).toBe(false);
+    for (const name of storage.keys()) expect(storage.getItem(name)).not.toContain(toBase64Url(seed));
+  });
+
+  it('keeps the seed and signs with it where the browser has no WebCrypto Ed25519 or cannot store the key, and says so', async () => {
+    for (const keys of [
+      { subtle: undefined, store: memoryKeyStore() },
+      { subtle, store: { get: async () => null, put: () => Promise.reject(new Error('no IndexedDB here')) } },
+    ]) {
+      const storage = new MemoryStorage();
+      const seed = ed25519.utils.randomSecretKey();
+      const record = JSON.stringify({ version: 1, seed: toBase64Url(seed), handle: 'alice' });
+      storage.setItem('softphone/identity', record);
+      const host = await createWebHost(storage, keys);
+      expect(storage.getItem('softphone/identity')).toBe(record);
+      expect((await host.calls['identity.get']()).publicKey).toBe(toBase64Url(ed25519.getPublicKey(seed)));
+      expect(await signsAsItsKey(host)).toBe(true);
+      expect(await host.calls['identity.atRest']()).toEqual(WEB_IDENTITY_SEED_IN_STORAGE);
+      expect(WEB_IDENTITY_SEED_IN_STORAGE.description).toMatch(/no WebCrypto Ed25519, so the web client signs with its own code \(@noble\/curves\).*Any script the page runs — including code the server sends — can read it/);
+      expect((await exportIdentity(host)).contents).toContain('softphone');
+    }
+  });
+
+  it('reports a key the browser no longer holds, keeps its record aside and makes a new identity', async () => {
+    const storage = new MemoryStorage();
+    const first = await createWebHost(storage, { subtle, store: memoryKeyStore() });
+    const lost = storage.getItem('softphone/identity');
+    const host = await createWebHost(storage, { subtle, store: memoryKeyStore() });
+    const { problem } = await host.calls['settings.get']();
+    const aside = storage.keys().find((name) => name.startsWith('softphone/identity.corrupt-'));
+    expect(storage.getItem(aside!)).toBe(lost);
+    expect(problem).toContain('no longer holds the identity key');
+    expect(problem).toContain(aside);
+    expect((await host.calls['identity.get']()).publicKey).not.toBe((await first.calls['identity.get']()).publicKey);
+    expect(await signsAsItsKey(host)).toBe(true);
+  });
+
+  it('refuses to start, changing nothing, when the key store cannot be read', async () => {
+    const storage = new MemoryStorage();
+    await createWebHost(storage, { subtle, store: memoryKeyStore() });
+    const before = storage.getItem('softphone/identity');
+    const broken = { get: () => Promise.reject(new Error('the database is blocked')), put: async () => undefined };
+    await expect(createWebHost(storage, { subtle, store: broken })).rejects.toThrow(/could not be read from this browser’s storage \(the database is blocked\)\. Nothing was changed/);
+    expect(storage.getItem('softphone/identity')).toBe(before);
+    expect(storage.keys().filter((name) => name.includes('corrupt'))).toEqual([]);
   });
 });

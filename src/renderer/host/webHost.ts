@@ -5,10 +5,11 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { z } from 'zod';
 import type { HostBridge } from './bridge';
 import { webIdentityBackupCalls } from './webIdentityBackup';
+import { cryptoKeySigner, importNonExtractable, indexedDbKeyStore, type CryptoKeyStore } from './webIdentityKey';
 import { WebCallNotifier } from './webNotifier';
 import { webContract, type FrameKeysMessage, type IdentityAtRest, type WebCalls, type WebChannel } from '../../shared/bridge';
 import { CallHistory, type StoredCallHistory } from '../../shared/contacts/callHistory';
-import { seedSigner } from '../../shared/crypto/identitySigner';
+import { seedSigner, type IdentitySigner } from '../../shared/crypto/identitySigner';
 import { ContactBook, type StoredContactBook } from '../../shared/contacts/contactBook';
 import type { RecordStore } from '../../shared/contacts/recordStore';
 import { CallSecurity } from '../../shared/e2ee/callSecurity';
@@ -25,22 +26,92 @@ const KEYS = {
 } as const;
 
 /**
- * The web client's identity key at rest: the seed in localStorage, in the clear, because page
- * script must sign with it. Keeping it as a non-extractable WebCrypto key is future work: the
- * handshake's static key is derived from the seed, so it needs a handshake that does not.
+ * The web client's identity key at rest, where the browser has WebCrypto Ed25519: a
+ * non-extractable key that page script can sign with but not read (see webIdentityKey.ts).
  */
-export const WEB_IDENTITY_AT_REST: IdentityAtRest = {
+export const WEB_IDENTITY_NON_EXTRACTABLE: IdentityAtRest = {
   protected: false,
+  exportable: false,
   description:
-    'Not protected at rest: the web client keeps your identity key unencrypted in this browser’s storage for this site. Any script the page runs — including code the server sends — can read it, and so can anyone with access to this browser profile. The desktop app keeps it in the system’s key store.',
+    'This browser keeps your identity key as a WebCrypto key that the page can sign with but not read, so no script can copy it to use elsewhere — and for the same reason it cannot be exported. The call handshake’s key made from it stays readable by the page’s script, and anyone with access to this browser profile can read both. The desktop app keeps its key in the system’s key store.',
 };
 
-const StoredIdentity = z.object({
-  version: z.literal(1),
-  seed: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  handle: Handle.nullable(),
-});
+/** The same where the browser lacks WebCrypto Ed25519: the seed in localStorage, in the clear. */
+export const WEB_IDENTITY_SEED_IN_STORAGE: IdentityAtRest = {
+  protected: false,
+  exportable: true,
+  description:
+    'Not protected at rest: this browser has no WebCrypto Ed25519, so the web client signs with its own code (@noble/curves) and keeps your identity key unencrypted in this browser’s storage for this site. Any script the page runs — including code the server sends — can read it, and so can anyone with access to this browser profile. The desktop app keeps it in the system’s key store.',
+};
+
+const Base64Url32 = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+/** The seed itself: where the browser cannot keep a non-extractable key, and an imported backup until the next start. */
+const StoredSeedIdentity = z.object({ version: z.literal(1), seed: Base64Url32, handle: Handle.nullable() });
+/** The signing key is a non-extractable CryptoKey in IndexedDB; kept here: what the page needs beside it. */
+const StoredKeyIdentity = z.object({ version: z.literal(2), publicKey: Base64Url32, handshakeSecret: Base64Url32, handle: Handle.nullable() });
+const StoredIdentity = z.discriminatedUnion('version', [StoredSeedIdentity, StoredKeyIdentity]);
 type StoredIdentity = z.infer<typeof StoredIdentity>;
+
+/** WebCrypto and the store for the non-extractable identity key; `subtle` is undefined where the page has none. */
+export interface WebIdentityKeys {
+  subtle: SubtleCrypto | undefined;
+  store: CryptoKeyStore;
+}
+
+interface OpenedIdentity {
+  record: StoredIdentity;
+  signer: IdentitySigner;
+  /** The seed, only where the browser cannot keep a non-extractable key (it is then exportable). */
+  seed: Uint8Array | null;
+  problem: string | null;
+}
+
+/**
+ * Opens the stored identity, or makes one. A seed (a first start, an imported backup, or an
+ * identity from before) is imported once into a non-extractable WebCrypto key, which is stored
+ * before the seed's record is replaced, so a failure on the way leaves the seed where it was. Where
+ * the browser has no WebCrypto Ed25519, or cannot store the key, the seed stays and signs.
+ */
+async function openIdentity(storage: Storage, stored: StoredIdentity | null, keys: WebIdentityKeys): Promise<OpenedIdentity> {
+  if (stored?.version === 2) {
+    let key: CryptoKey | null;
+    try {
+      key = keys.subtle ? await keys.store.get() : null;
+    } catch (error) {
+      throw new Error(`Your identity key could not be read from this browser’s storage (${error instanceof Error ? error.message : String(error)}). Nothing was changed; try reloading the page.`);
+    }
+    if (key && keys.subtle) {
+      return { record: stored, signer: cryptoKeySigner(keys.subtle, key, fromBase64Url(stored.publicKey), fromBase64Url(stored.handshakeSecret)), seed: null, problem: null };
+    }
+    const aside = keepAside(storage, KEYS.identity);
+    const fresh = await openIdentity(storage, null, keys);
+    return {
+      ...fresh,
+      problem: `This browser no longer holds the identity key it kept for this site, so a new one was made (your contacts will see a changed key); the old record was kept aside as "${aside}".`,
+    };
+  }
+  const seed = stored ? fromBase64Url(stored.seed) : ed25519.utils.randomSecretKey();
+  const handle = stored?.handle ?? null;
+  if (keys.subtle) {
+    try {
+      const key = await importNonExtractable(keys.subtle, seed);
+      await keys.store.put(key);
+      const publicKey = ed25519.getPublicKey(seed);
+      const handshakeSecret = ed25519.utils.toMontgomerySecret(seed);
+      const record: StoredIdentity = { version: 2, publicKey: toBase64Url(publicKey), handshakeSecret: toBase64Url(handshakeSecret), handle };
+      storage.setItem(KEYS.identity, JSON.stringify(record));
+      const signer = cryptoKeySigner(keys.subtle, key, publicKey, handshakeSecret);
+      handshakeSecret.fill(0);
+      seed.fill(0);
+      return { record, signer, seed: null, problem: null };
+    } catch {
+      // No WebCrypto Ed25519 here, or no IndexedDB to keep the key in: the seed signs, as before.
+    }
+  }
+  const record: StoredIdentity = { version: 1, seed: toBase64Url(seed), handle };
+  storage.setItem(KEYS.identity, JSON.stringify(record));
+  return { record, signer: seedSigner(seed), seed, problem: null };
+}
 
 /**
  * Moves a record that cannot be used to a dated key, so that the next start neither reads it nor
@@ -101,18 +172,18 @@ function validated(calls: WebCalls): WebCalls {
   return wrapped as WebCalls;
 }
 
-export async function createWebHost(storage: Storage = window.localStorage): Promise<HostBridge> {
+export async function createWebHost(
+  storage: Storage = window.localStorage,
+  keys: WebIdentityKeys = { subtle: globalThis.crypto?.subtle, store: indexedDbKeyStore() },
+): Promise<HostBridge> {
   const identityRead = readStored(storage, KEYS.identity, StoredIdentity);
-  let identity: StoredIdentity = identityRead.value ?? {
-    version: 1,
-    seed: toBase64Url(ed25519.utils.randomSecretKey()),
-    handle: null,
-  };
-  storage.setItem(KEYS.identity, JSON.stringify(identity));
-  const seed = fromBase64Url(identity.seed);
-  const publicKey = toBase64Url(ed25519.getPublicKey(seed));
+  const opened = await openIdentity(storage, identityRead.value, keys);
+  let identity = opened.record;
+  const signer = opened.signer;
+  const publicKey = toBase64Url(signer.publicKey);
+  const atRest = opened.seed ? WEB_IDENTITY_SEED_IN_STORAGE : WEB_IDENTITY_NON_EXTRACTABLE;
 
-  let settingsProblem: string | null = identityRead.problem;
+  let settingsProblem: string | null = [identityRead.problem, opened.problem].filter(Boolean).join(' ') || null;
   let settings: Settings = { ...DEFAULT_SETTINGS };
   const settingsRead = readStored(storage, KEYS.settings, z.unknown());
   if (settingsRead.value !== null) {
@@ -138,7 +209,7 @@ export async function createWebHost(storage: Storage = window.localStorage): Pro
   };
 
   const security = new CallSecurity({
-    identity: seedSigner(seed),
+    identity: signer,
     getSettings: () => settings,
     trust: contacts,
     deliverKeys: (keys: FrameKeysMessage) => {
@@ -153,7 +224,7 @@ export async function createWebHost(storage: Storage = window.localStorage): Pro
 
   const calls: WebCalls = {
     'identity.get': async () => identityInfo(),
-    'identity.atRest': async () => WEB_IDENTITY_AT_REST,
+    'identity.atRest': async () => atRest,
     'identity.setHandle': async (handle) => {
       identity = { ...identity, handle };
       storage.setItem(KEYS.identity, JSON.stringify(identity));
@@ -161,7 +232,7 @@ export async function createWebHost(storage: Storage = window.localStorage): Pro
     },
     'identity.signLogin': async (challenge) => security.signLogin(challenge),
     ...webIdentityBackupCalls({
-      current: () => ({ seed, handle: identity.handle }),
+      current: () => ({ seed: opened.seed, handle: identity.handle }),
       inCall: () => security.activeCall() !== null,
       save: (imported) => storage.setItem(KEYS.identity, JSON.stringify({ version: 1, ...imported } satisfies StoredIdentity)),
       // After the answer has reached the settings panel.

@@ -1,6 +1,7 @@
 // Identity export and import for the web host, over the identity kept in the browser's storage.
-// Importing writes the new identity and reloads the page, which starts over with it (as the
-// desktop app restarts).
+// Importing writes the new identity's seed and reloads the page, which starts over with it (as the
+// desktop app restarts) and moves the seed into a non-extractable key where the browser can. Export
+// needs the seed, so it works only where the browser keeps the seed itself (no WebCrypto Ed25519).
 import type { WebCalls } from '../../shared/bridge';
 import { fingerprint } from '../../shared/e2ee/securityCode';
 import { toBase64Url } from '../../shared/encoding';
@@ -8,7 +9,8 @@ import { backupFileName, exportIdentityBackup, importIdentityBackup } from '../.
 import type { Handle } from '../../shared/protocol';
 
 export interface WebIdentity {
-  seed: Uint8Array;
+  /** Null where the key is a non-extractable WebCrypto key: then there is nothing to export. */
+  seed: Uint8Array | null;
   handle: Handle | null;
 }
 
@@ -20,6 +22,10 @@ export interface WebIdentityBackupOptions {
   restart: () => void;
 }
 
+/** Why the web client cannot export an identity kept as a non-extractable key. */
+export const NOT_EXPORTABLE =
+  'This browser keeps your identity key so that the page can sign with it but never read it, so it cannot be exported. For an identity you can back up, make it in the desktop app, export it there and import the file here: importing still works.';
+
 type BackupCalls = Pick<WebCalls, 'identity.export' | 'identity.checkImport' | 'identity.import'>;
 
 export function webIdentityBackupCalls(options: WebIdentityBackupOptions): BackupCalls {
@@ -27,6 +33,7 @@ export function webIdentityBackupCalls(options: WebIdentityBackupOptions): Backu
   return {
     'identity.export': async ({ passphrase }) => {
       const { seed, handle } = options.current();
+      if (!seed) throw new Error(NOT_EXPORTABLE);
       return { fileName: backupFileName(handle), contents: await exportIdentityBackup({ secretKey: seed, handle }, passphrase) };
     },
     'identity.checkImport': async ({ file, passphrase }) => {

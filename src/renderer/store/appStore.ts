@@ -2,7 +2,7 @@
 // enforces it). Nothing secret lives here: no key, no key material, no handshake bytes — only what
 // the screens show.
 import { create } from 'zustand';
-import type { ContactView, E2eeStatus, IdentityInfo, PeerTrust } from '../../shared/bridge';
+import type { ContactView, E2eeStatus, IdentityAtRest, IdentityInfo, PeerTrust } from '../../shared/bridge';
 import type { HistoryEntry } from '../../shared/contacts/callHistory';
 import type { EndReason, PresenceStatus } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
@@ -78,6 +78,8 @@ export interface EndedCallView {
 export interface AppState {
   boot: { state: 'loading' } | { state: 'first-run' } | { state: 'ready' } | { state: 'failed'; message: string };
   identity: IdentityInfo | null;
+  /** How the host keeps the identity key (null until known, or when the host could not say). */
+  identityAtRest: IdentityAtRest | null;
   settings: Settings | null;
   /** A problem reading stored data, shown once (e.g. settings reset from a corrupted file). */
   storageProblem: string | null;
@@ -102,6 +104,7 @@ export interface AppState {
 const initialState: AppState = {
   boot: { state: 'loading' },
   identity: null,
+  identityAtRest: null,
   settings: null,
   storageProblem: null,
   connection: { state: 'connecting' },

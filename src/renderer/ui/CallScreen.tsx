@@ -78,6 +78,7 @@ function DevicePicker() {
 export function CallScreen() {
   const { calls } = useSession();
   const call = useApp((s) => s.call);
+  const identityAtRest = useApp((s) => s.identityAtRest);
   const [showDetails, setShowDetails] = useState(false);
   const [showDevices, setShowDevices] = useState(false);
   const serverOnline = useApp((s) => s.connection.state === 'online');
@@ -107,7 +108,7 @@ export function CallScreen() {
     return (
       <section className="panel call incoming" aria-labelledby="call-title">
         <h2 id="call-title">Incoming {call.video ? 'video ' : ''}call from {call.peer}</h2>
-        <SecurityStatus call={call} />
+        <SecurityStatus call={call} identityAtRest={identityAtRest} />
         <div className="actions">
           <button type="button" className="accept" onClick={() => void calls.accept()} autoFocus aria-keyshortcuts={SHORTCUTS.accept} title={SHORTCUTS.accept}>
             Accept
@@ -150,7 +151,7 @@ export function CallScreen() {
         </p>
       )}
       <QualityIndicator call={call} />
-      <SecurityStatus call={call} />
+      <SecurityStatus call={call} identityAtRest={identityAtRest} />
       <CaptureControls call={call} />
       <RemoteMedia call={call} />
       <div className="actions">

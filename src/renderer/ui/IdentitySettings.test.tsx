@@ -1,12 +1,16 @@
 // @vitest-environment happy-dom
 // The identity section's note on how the key is kept at rest, in a DOM: where the desktop app
-// offers a passphrase (no key store), the button runs main's flow and says what happened.
+// offers a passphrase (no key store), the button runs main's flow and says what happened; a web
+// client with a non-extractable key says why it has no export.
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SessionContext } from './context';
 import { IdentitySettings } from './IdentitySettings';
 import type { AppSession } from '../app/appSession';
+import { WEB_IDENTITY_NON_EXTRACTABLE, WEB_IDENTITY_SEED_IN_STORAGE } from '../host/webHost';
+import { NOT_EXPORTABLE } from '../host/webIdentityBackup';
+import { setState } from '../store/appStore';
 import type { IdentityAtRest } from '../../shared/bridge';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -21,10 +25,13 @@ beforeEach(() => {
 afterEach(() => {
   act(() => root.unmount());
   container.remove();
+  setState({ identityAtRest: null });
 });
 
+/** Renders the section as the app shows it once booted, with the host's `identity.atRest` answer in the store. */
 async function render(kind: 'electron' | 'web', atRest: IdentityAtRest, protect = vi.fn(async () => 'done' as const)) {
-  const calls = { 'identity.atRest': vi.fn(async () => atRest), 'identity.protectWithPassphrase': protect };
+  const calls = { 'identity.protectWithPassphrase': protect };
+  setState({ identityAtRest: atRest });
   await act(async () => {
     root.render(
       <SessionContext.Provider value={{ host: { kind, calls } } as unknown as AppSession}>
@@ -58,5 +65,15 @@ describe('the identity key at rest', () => {
     expect(button()).toBeUndefined();
     await render('web', UNPROTECTED);
     expect(button()).toBeUndefined();
+  });
+
+  it('in a web client whose key is non-extractable, says why there is no export instead of offering it; import stays', async () => {
+    await render('web', WEB_IDENTITY_NON_EXTRACTABLE);
+    expect(container.querySelector('[aria-label="Identity key at rest"]')?.textContent).toBe(WEB_IDENTITY_NON_EXTRACTABLE.description);
+    expect(container.querySelector('[aria-label="Identity backup"]')?.textContent).toBe(NOT_EXPORTABLE);
+    expect(container.querySelector('form[aria-label="Export identity"]')).toBeNull();
+    expect(container.querySelector('form[aria-label="Import identity"]')).not.toBeNull();
+    await render('web', WEB_IDENTITY_SEED_IN_STORAGE);
+    expect(container.querySelector('form[aria-label="Export identity"]')).not.toBeNull();
   });
 });

@@ -1,13 +1,15 @@
 // The identity section of Settings: the handle and the key's fingerprint, export of the identity to
 // a passphrase-encrypted file, and import of such a file (after the user confirms the replacement).
+// A web client whose key is non-extractable has nothing to export and says so instead.
 // In the desktop app both run in main's own windows and dialogs (the passphrase is typed there) and
 // this section only starts them and says how they ended. In the web client the page is the host,
 // so the forms are here; passphrases stay in their input elements and a ref until used and never
 // enter React state.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { useSession } from './context';
 import { offerDownload } from './offerDownload';
 import { hostErrorText } from '../host/hostError';
+import { NOT_EXPORTABLE } from '../host/webIdentityBackup';
 import { useApp } from '../store/appStore';
 import { BackupPassphrase, NewBackupPassphrase, type BackupOutcome, type DesktopCalls, type IdentityAtRest, type IdentityInfo, type WebCalls } from '../../shared/bridge';
 
@@ -208,26 +210,15 @@ function DesktopIdentityBackup({ calls }: { calls: DesktopCalls }) {
 }
 
 /** Where the identity key is kept and whether that protects it: a warning when it does not. */
-function IdentityAtRestNote() {
+function IdentityAtRestNote({ atRest }: { atRest: IdentityAtRest | null }) {
   const { host } = useSession();
-  const [atRest, setAtRest] = useState<IdentityAtRest | null>(null);
-  useEffect(() => {
-    let current = true;
-    host.calls['identity.atRest']().then(
-      (answer) => current && setAtRest(answer),
-      () => current && setAtRest({ protected: false, description: 'Softphone could not tell how your identity key is protected at rest; treat it as unprotected.' }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [host]);
-  if (!atRest) return null;
+  const shown = atRest ?? { protected: false, description: 'Softphone could not tell how your identity key is protected at rest; treat it as unprotected.' };
   return (
     <>
-      <p className={atRest.protected ? 'hint' : 'warning'} aria-label="Identity key at rest">
-        {atRest.description}
+      <p className={shown.protected ? 'hint' : 'warning'} aria-label="Identity key at rest">
+        {shown.description}
       </p>
-      {atRest.passphraseOffered && host.kind === 'electron' && <ProtectWithPassphrase calls={host.calls} />}
+      {atRest?.passphraseOffered && host.kind === 'electron' && <ProtectWithPassphrase calls={host.calls} />}
     </>
   );
 }
@@ -268,6 +259,7 @@ function ProtectWithPassphrase({ calls }: { calls: DesktopCalls }) {
 
 export function IdentitySettings() {
   const identity = useApp((s) => s.identity);
+  const atRest = useApp((s) => s.identityAtRest);
   const { host } = useSession();
   return (
     <fieldset>
@@ -278,10 +270,16 @@ export function IdentitySettings() {
       <p>
         Identity key fingerprint: <code aria-label="Identity key fingerprint">{identity?.fingerprint}</code>
       </p>
-      <IdentityAtRestNote />
+      <IdentityAtRestNote atRest={atRest} />
       {host.kind === 'web' ? (
         <>
-          <ExportIdentity calls={host.calls} />
+          {atRest?.exportable === false ? (
+            <p className="hint" aria-label="Identity backup">
+              {NOT_EXPORTABLE}
+            </p>
+          ) : (
+            <ExportIdentity calls={host.calls} />
+          )}
           <ImportIdentity calls={host.calls} current={identity} />
         </>
       ) : (

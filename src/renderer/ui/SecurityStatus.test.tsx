@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { SessionContext } from './context';
 import { SecurityStatus, WEB_CLIENT_TRUST } from './SecurityStatus';
 import type { AppSession } from '../app/appSession';
+import { WEB_IDENTITY_NON_EXTRACTABLE, WEB_IDENTITY_SEED_IN_STORAGE } from '../host/webHost';
 import type { CallView } from '../store/appStore';
+import type { IdentityAtRest } from '../../shared/bridge';
 
 function call(fields: Partial<CallView>): CallView {
   return {
@@ -93,5 +95,18 @@ describe('SecurityStatus', () => {
     expect(WEB_CLIENT_TRUST).toMatch(/not whoever runs the server that serves this page/);
     expect(WEB_CLIENT_TRUST).toMatch(/desktop app/);
     expect(render(call({ e2ee: established }), 'electron')).not.toContain('comes from the server');
+  });
+
+  it('says in a web client’s call how this browser keeps the identity key: non-extractable, or signed with @noble/curves', () => {
+    const e2ee = { state: 'established' as const, securityCode: '12345678901234567890' };
+    const web = (identityAtRest: IdentityAtRest) =>
+      renderToStaticMarkup(
+        <SessionContext.Provider value={{ host: { kind: 'web' } } as unknown as AppSession}>
+          <SecurityStatus call={call({ e2ee })} identityAtRest={identityAtRest} />
+        </SessionContext.Provider>,
+      );
+    expect(web(WEB_IDENTITY_SEED_IN_STORAGE)).toContain('this browser has no WebCrypto Ed25519, so the web client signs with its own code (@noble/curves)');
+    expect(web(WEB_IDENTITY_NON_EXTRACTABLE)).toContain('a WebCrypto key that the page can sign with but not read');
+    expect(web(WEB_IDENTITY_NON_EXTRACTABLE)).not.toContain('@noble/curves');
   });
 });

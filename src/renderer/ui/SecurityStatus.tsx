@@ -1,6 +1,7 @@
 import { useSession } from './context';
 import { expectedEncryptionText, formatSecurityCode, standardReasonText } from './text';
 import type { CallView } from '../store/appStore';
+import type { IdentityAtRest } from '../../shared/bridge';
 
 /** Frames that failed authentication, with none decrypted, before we tell the user (≈0.5 s of audio). */
 const UNDECRYPTABLE_FRAMES = 25;
@@ -12,8 +13,11 @@ const UNDECRYPTABLE_FRAMES = 25;
 export const WEB_CLIENT_TRUST =
   'In the web client, the app itself comes from the server each time you open it. End-to-end encryption keeps the media server and the network out of this call, but not whoever runs the server that serves this page: they could send a page that reads your keys. Use the desktop app to be safe from that too.';
 
-/** The call's encryption: end-to-end (with the security code), standard with the reason, or failed. */
-export function SecurityStatus({ call }: { call: CallView }) {
+/**
+ * The call's encryption: end-to-end (with the security code), standard with the reason, or failed.
+ * In the web client it also says how this browser keeps the identity key (`identityAtRest`).
+ */
+export function SecurityStatus({ call, identityAtRest = null }: { call: CallView; identityAtRest?: IdentityAtRest | null }) {
   const session = useSession();
   const { e2ee, peer, peerTrust } = call;
   const keyChanged = peerTrust === 'changed' && (
@@ -87,9 +91,16 @@ export function SecurityStatus({ call }: { call: CallView }) {
             Security code: <output aria-label="Security code">{formatSecurityCode(e2ee.securityCode)}</output>
           </p>
           {session.host.kind === 'web' && (
-            <p className="hint" aria-label="What the web client’s encryption covers">
-              {WEB_CLIENT_TRUST}
-            </p>
+            <>
+              <p className="hint" aria-label="What the web client’s encryption covers">
+                {WEB_CLIENT_TRUST}
+              </p>
+              {identityAtRest && (
+                <p className="hint" aria-label="Your identity key in this browser">
+                  {identityAtRest.description}
+                </p>
+              )}
+            </>
           )}
           {peerTrust === 'verified' ? (
             <p className="verified">You verified {peer}.</p>
