@@ -9,12 +9,23 @@ import { App } from './ui/App';
 import { SessionContext } from './ui/context';
 import './styles.css';
 
-const host = window.softphone ? createElectronHost(window.softphone) : await createWebHost();
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+
+// A web host that cannot open the identity (its key store unreadable, no WebCrypto for a key kept
+// as one) says why on the page rather than leaving it blank.
+const host = window.softphone
+  ? createElectronHost(window.softphone)
+  : await createWebHost().catch((error: unknown) => {
+      const message = document.createElement('p');
+      message.setAttribute('role', 'alert');
+      message.textContent = `Softphone could not start: ${error instanceof Error ? error.message : String(error)}`;
+      root.replaceChildren(message);
+      throw error;
+    });
 const session = new AppSession(host);
 void session.boot();
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
     <SessionContext.Provider value={session}>

@@ -237,7 +237,7 @@ describe('the web host’s identity key', () => {
     expect(await signsAsItsKey(host)).toBe(true);
   });
 
-  it('refuses to start, changing nothing, when the key store cannot be read', async () => {
+  it('refuses to start, changing nothing, when the key store cannot be read or the page has no WebCrypto', async () => {
     const storage = new MemoryStorage();
     await createWebHost(storage, { subtle, store: memoryKeyStore() });
     const before = storage.getItem('softphone/identity');
@@ -245,5 +245,8 @@ describe('the web host’s identity key', () => {
     await expect(createWebHost(storage, { subtle, store: broken })).rejects.toThrow(/could not be read from this browser’s storage \(the database is blocked\)\. Nothing was changed/);
     expect(storage.getItem('softphone/identity')).toBe(before);
     expect(storage.keys().filter((name) => name.includes('corrupt'))).toEqual([]);
+    // Nor on a page without WebCrypto (plain http to another machine): the key is still there for https.
+    await expect(createWebHost(storage, { subtle: undefined, store: memoryKeyStore() })).rejects.toThrow(/this page has no WebCrypto .* Nothing was changed/);
+    expect(storage.getItem('softphone/identity')).toBe(before);
   });
 });
