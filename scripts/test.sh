@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: installs what is missing, lints, typechecks, builds, then
+# The whole test suite, as CI runs it: installs what is missing, checks the format, lints, typechecks, builds, then
 # runs the unit and end-to-end tests in one Vitest run. The end-to-end tests run against a private
 # Janus on a test host in network namespaces this script creates and removes (scripts/testbed.ts);
 # where namespaces cannot be made (not root), they are reported as skipped with the reason.
@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+echo "== format" >&2 && npm run --silent format:check
 echo "== lint" >&2 && npm run --silent lint
 echo "== typecheck" >&2 && npm run --silent typecheck
 echo "== build" >&2 && npm run --silent build >&2
