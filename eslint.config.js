@@ -44,12 +44,19 @@ export default tseslint.config(
     ignores: ['src/shared/**/*.test.ts'],
     languageOptions: { globals: {} },
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: restrictedPaths(['electron', 'react', 'react-dom', 'zustand', ...nodeBuiltins], 'src/shared runs everywhere: no Electron, DOM, React or Node imports.'),
-        patterns: [
-        { group: ['node:*'], message: 'src/shared runs everywhere: no Node imports.' },
-        { group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/server/**'], message: 'src/shared depends on nothing else in src/.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: restrictedPaths(
+            ['electron', 'react', 'react-dom', 'zustand', ...nodeBuiltins],
+            'src/shared runs everywhere: no Electron, DOM, React or Node imports.',
+          ),
+          patterns: [
+            { group: ['node:*'], message: 'src/shared runs everywhere: no Node imports.' },
+            { group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/server/**'], message: 'src/shared depends on nothing else in src/.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -59,16 +66,23 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', {
-        paths: [
-          ...restrictedPaths(['electron', ...nodeBuiltins], 'The renderer runs in a browser context: no Electron or Node imports.'),
-          { name: 'zustand', message: 'Use the app store (store/appStore.ts), the one module that wraps zustand.' },
-        ],
-        patterns: [
-        { group: ['node:*'], message: 'The renderer runs in a browser context: no Node imports.' },
-        { group: ['**/main/**', '**/preload/**', '**/server/**'], message: 'The renderer talks to main only through the host bridge.' },
-        { group: ['**/shared/desktop/**'], message: 'Names shared by the desktop app\'s main and preload only: the renderer talks to its host through the bridge.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...restrictedPaths(['electron', ...nodeBuiltins], 'The renderer runs in a browser context: no Electron or Node imports.'),
+            { name: 'zustand', message: 'Use the app store (store/appStore.ts), the one module that wraps zustand.' },
+          ],
+          patterns: [
+            { group: ['node:*'], message: 'The renderer runs in a browser context: no Node imports.' },
+            { group: ['**/main/**', '**/preload/**', '**/server/**'], message: 'The renderer talks to main only through the host bridge.' },
+            {
+              group: ['**/shared/desktop/**'],
+              message: "Names shared by the desktop app's main and preload only: the renderer talks to its host through the bridge.",
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -82,36 +96,53 @@ export default tseslint.config(
   {
     files: ['src/server/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['electron', 'react', 'react-dom', 'zustand'], message: 'The server is plain Node.' },
-        { group: ['**/renderer/**', '**/main/**', '**/preload/**'], message: 'The server shares only src/shared with the clients.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', 'react', 'react-dom', 'zustand'], message: 'The server is plain Node.' },
+            { group: ['**/renderer/**', '**/main/**', '**/preload/**'], message: 'The server shares only src/shared with the clients.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/main/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['**/renderer/**', '**/server/**', 'react', 'react-dom', 'zustand'], message: 'main and preload share only src/shared.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/renderer/**', '**/server/**', 'react', 'react-dom', 'zustand'], message: 'main and preload share only src/shared.' }] },
+      ],
     },
   },
   {
     files: ['src/preload/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['**/renderer/**', '**/server/**', 'react', 'react-dom', 'zustand'], message: 'main and preload share only src/shared.' },
-        { group: ['**/main/**'], message: 'The sandboxed preload bundles what it imports: take shared names from src/shared/desktop, never from src/main.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/renderer/**', '**/server/**', 'react', 'react-dom', 'zustand'], message: 'main and preload share only src/shared.' },
+            {
+              group: ['**/main/**'],
+              message: 'The sandboxed preload bundles what it imports: take shared names from src/shared/desktop, never from src/main.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/preload/**/*.ts'],
     rules: {
-      'no-restricted-syntax': ['error', {
-        selector: "Property[key.name='ipcRenderer']",
-        message: 'Never expose ipcRenderer: expose one named method per channel of the bridge contract.',
-      }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Property[key.name='ipcRenderer']",
+          message: 'Never expose ipcRenderer: expose one named method per channel of the bridge contract.',
+        },
+      ],
     },
   },
 );

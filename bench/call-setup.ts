@@ -61,7 +61,8 @@ function watchForAudio(page: Page): Promise<void> {
         if (pc.connectionState === 'closed') continue;
         let decoded = 0;
         (await pc.getStats()).forEach((report: Record<string, unknown>) => {
-          if (report.type === 'inbound-rtp' && report.kind === 'audio') decoded += Number(report.totalSamplesReceived ?? 0) - Number(report.concealedSamples ?? 0);
+          if (report.type === 'inbound-rtp' && report.kind === 'audio')
+            decoded += Number(report.totalSamplesReceived ?? 0) - Number(report.concealedSamples ?? 0);
         });
         if (decoded > 0) {
           window.__benchFirstAudio = performance.timeOrigin + performance.now();
@@ -201,10 +202,7 @@ await runBench(
       `Per call (ms): median / p99 / max over ${on.calls.length} calls with E2EE and ${off.calls.length} without, taking turns`,
       table(
         ['E2EE', 'Dial → callee rings', 'Accept → audio at caller', 'Accept → audio at callee', 'Accept → audio at both'],
-        modes.map((m) => [
-          m.e2ee ? 'on' : 'off',
-          ...[m.ring, m.caller, m.callee, m.both].map((s) => `${ms(s.median)} / ${ms(s.p99)} / ${ms(s.max)}`),
-        ]),
+        modes.map((m) => [m.e2ee ? 'on' : 'off', ...[m.ring, m.caller, m.callee, m.both].map((s) => `${ms(s.median)} / ${ms(s.p99)} / ${ms(s.max)}`)]),
       ),
     );
     recorder.section(
@@ -227,10 +225,15 @@ await runBench(
     recorder.addTarget(target('Dial → callee rings, median (E2EE on and off together)', median(records.map((r) => r.ringMs)), 100, 'at most', ' ms', 0));
     recorder.addTarget(target('Accept → first decoded audio at both ends, median, E2EE off', off.both.median, 500, 'at most', ' ms', 0));
     recorder.addTarget(target('Accept → first decoded audio at both ends, median, E2EE on', on.both.median, 500, 'at most', ' ms', 0));
-    recorder.addTarget(target('What E2EE adds to accept → audio at both ends (difference of medians)', on.both.median - off.both.median, 30, 'at most', ' ms', 0));
+    recorder.addTarget(
+      target('What E2EE adds to accept → audio at both ends (difference of medians)', on.both.median - off.both.median, 30, 'at most', ' ms', 0),
+    );
     const perCall = (e2ee: boolean) => {
       const calls = profiled.filter((r) => r.e2ee === e2ee);
-      const totals = timeBySource(calls.flatMap((r) => r.profiles), (url) => sourceMapFor(url, BENCH_APP.renderer));
+      const totals = timeBySource(
+        calls.flatMap((r) => r.profiles),
+        (url) => sourceMapFor(url, BENCH_APP.renderer),
+      );
       return new Map([...totals].map(([where, ms]) => [where, ms / Math.max(1, calls.length)]));
     };
     const [profileOn, profileOff] = [perCall(true), perCall(false)];
@@ -244,7 +247,10 @@ await runBench(
     recorder.section(
       `Main-thread CPU from accept to audio, both pages, ms per call (sampling profiler, ${PROFILED_CALLS_PER_MODE} more calls of each kind, not counted above)`,
       [
-        table(['Where (original source, through the source maps)', 'E2EE on', 'E2EE off', 'Difference'], [...rows, ['**all but idle**', fmt(busy(profileOn), 1), fmt(busy(profileOff), 1), fmt(busy(profileOn) - busy(profileOff), 1)]]),
+        table(
+          ['Where (original source, through the source maps)', 'E2EE on', 'E2EE off', 'Difference'],
+          [...rows, ['**all but idle**', fmt(busy(profileOn), 1), fmt(busy(profileOff), 1), fmt(busy(profileOn) - busy(profileOff), 1)]],
+        ),
         '',
         "Sorted by what E2EE adds. `(program)` is the browser's own native work on the main thread, `(garbage collector)` V8's.",
       ].join('\n'),
@@ -270,7 +276,7 @@ await runBench(
     recorder.note(
       `Where E2EE's ${fmt(on.both.median - off.both.median, 0)} ms open up on the caller's side (E2EE on minus off, medians): ` +
         widest.map(([name, ms]) => `${fmt(ms, 0)} ms between ${name}`).join(', ') +
-        '. Before its publish offer, an E2EE call makes the handshake\'s first message (the E2EE worker is already running — it starts while the call rings — and the microphone opens meanwhile, and the rest of the handshake no longer waits for the publish round trip); after the subscriber connects, frames are dropped until the handshake has delivered the keys. ' +
+        ". Before its publish offer, an E2EE call makes the handshake's first message (the E2EE worker is already running — it starts while the call rings — and the microphone opens meanwhile, and the rest of the handshake no longer waits for the publish round trip); after the subscriber connects, frames are dropped until the handshake has delivered the keys. " +
         `The profile: E2EE adds ${fmt(busy(profileOn) - busy(profileOff), 0)} ms of main-thread CPU per call over both pages — ${fmt(noble, 0)} ms of it in @noble (the Noise handshake's X25519 and Ed25519, which the web client's host runs on the page's main thread; the desktop app runs them in its main process), ` +
         `${fmt(worker, 0)} ms creating the worker, the rest mostly \`(program)\`: the browser's own native work on the main thread (IPC messages, style and layout, WebRTC), which a JavaScript profile cannot split further and which also grows with the benchmark's own 10 ms getStats polling over a longer call setup. ` +
         "Everything runs on this machine's 2 cores beside two browsers, Janus and the server. What is left to do: X25519 and Ed25519 from WebCrypto (native in Chromium) or the web host's handshake in a worker would take the handshake's CPU off the page's main thread (in the desktop app it already runs in the main process).",

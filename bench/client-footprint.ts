@@ -54,7 +54,10 @@ await runBench(
       [
         table(
           ['File', 'Bytes', 'gzip'],
-          [...sizes.map((file) => [`\`${file.path}\``, fmt(file.raw / KB, 1) + ' KB', fmt(file.gzip / KB, 1) + ' KB']), ['**total**', fmt(total.raw / KB, 1) + ' KB', fmt(total.gzip / KB, 1) + ' KB']],
+          [
+            ...sizes.map((file) => [`\`${file.path}\``, fmt(file.raw / KB, 1) + ' KB', fmt(file.gzip / KB, 1) + ' KB']),
+            ['**total**', fmt(total.raw / KB, 1) + ' KB', fmt(total.gzip / KB, 1) + ' KB'],
+          ],
         ),
         '',
         `The E2EE worker (${fmt(workerGzip / KB, 1)} KB gzip) is fetched only when an end-to-end encrypted call starts; the page itself needs ${fmt((total.gzip - workerGzip) / KB, 1)} KB.`,
@@ -77,7 +80,12 @@ await runBench(
     await hangUp(alice, bob);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const after = { now: await heap(alice.page, false), live: await heap(alice.page, true) };
-    const row = (name: string, reading: typeof idle) => [name, `${fmt(reading.now.used / MB, 1)} MB`, `${fmt(reading.live.used / MB, 1)} MB`, `${fmt(reading.now.total / MB, 1)} MB`];
+    const row = (name: string, reading: typeof idle) => [
+      name,
+      `${fmt(reading.now.used / MB, 1)} MB`,
+      `${fmt(reading.live.used / MB, 1)} MB`,
+      `${fmt(reading.now.total / MB, 1)} MB`,
+    ];
     recorder.section(
       "The caller's JS heap (page main thread)",
       [

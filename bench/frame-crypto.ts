@@ -123,7 +123,7 @@ await runBench('frame-crypto', import.meta.url, async ({ recorder, deadline }) =
     for (const [index, frame] of FRAMES.entries()) {
       const sliceEnd = Date.now() + perFrameBudget / FRAMES.length;
       const times = new Map(contenders.map((c) => [key(c), { encrypt: [] as number[], decrypt: [] as number[] }]));
-      for (let round = 0; Date.now() < sliceEnd && times.get(key(openssl))!.encrypt.length < SAMPLES[frame.key] || round < 2; round++) {
+      for (let round = 0; (Date.now() < sliceEnd && times.get(key(openssl))!.encrypt.length < SAMPLES[frame.key]) || round < 2; round++) {
         for (const contender of shuffled(contenders, round + index)) {
           const batch = await contender.time(frame, BATCH[frame.key]);
           const into = times.get(key(contender))!;
@@ -153,7 +153,20 @@ await runBench('frame-crypto', import.meta.url, async ({ recorder, deadline }) =
       });
       recorder.section(
         `${frame.label}: time per frame (µs)`,
-        table(['Implementation', 'Runtime', 'Encrypt p50', 'Encrypt p99', 'Decrypt p50', 'Decrypt p99', 'MB/s (enc + dec, p50)', '× OpenSSL (enc + dec p50)', 'Frames'], rows),
+        table(
+          [
+            'Implementation',
+            'Runtime',
+            'Encrypt p50',
+            'Encrypt p99',
+            'Decrypt p50',
+            'Decrypt p99',
+            'MB/s (enc + dec, p50)',
+            '× OpenSSL (enc + dec p50)',
+            'Frames',
+          ],
+          rows,
+        ),
       );
     }
 
@@ -193,9 +206,20 @@ await runBench('frame-crypto', import.meta.url, async ({ recorder, deadline }) =
 
     const share = (c: Contender) => median(shares.get(key(c))!);
     const ratio = (frame: FrameKey, c: Contender) => ratios.get(`${frame} ${key(c)}`)!;
-    recorder.addTarget(target('E2EE CPU share of one core, Opus 50 fps + 720p 30 fps, send + receive (chosen path, Chromium worker)', share(chosenInBrowser), 1, 'at most', ' %', 2));
+    recorder.addTarget(
+      target(
+        'E2EE CPU share of one core, Opus 50 fps + 720p 30 fps, send + receive (chosen path, Chromium worker)',
+        share(chosenInBrowser),
+        1,
+        'at most',
+        ' %',
+        2,
+      ),
+    );
     for (const frame of FRAMES.filter((f) => f.key !== 'opus')) {
-      recorder.addTarget(target(`${frame.label}: chosen path (Chromium worker) / OpenSSL, enc + dec p50`, ratio(frame.key, chosenInBrowser), 3, 'at most', '×', 2));
+      recorder.addTarget(
+        target(`${frame.label}: chosen path (Chromium worker) / OpenSSL, enc + dec p50`, ratio(frame.key, chosenInBrowser), 3, 'at most', '×', 2),
+      );
     }
     const previous = contenders.find((c) => c.runtime === 'Chromium worker' && c.name === CODEC_NAMES.sframeNoble)!;
     recorder.note(

@@ -55,9 +55,19 @@ await runBench('handshake', import.meta.url, async ({ recorder, cleanup, deadlin
       const hybrid = summary('hybrid');
       const added = hybrid.median - classical.median;
       worstAdded = Math.max(worstAdded, added);
-      rows.push([runtime.name, side, `${fmt(classical.median, 2)} ms`, `${fmt(hybrid.median, 2)} ms`, `**${fmt(added, 2)} ms**`, `${fmt(classical.p99, 2)} ms`, `${fmt(hybrid.p99, 2)} ms`]);
+      rows.push([
+        runtime.name,
+        side,
+        `${fmt(classical.median, 2)} ms`,
+        `${fmt(hybrid.median, 2)} ms`,
+        `**${fmt(added, 2)} ms**`,
+        `${fmt(classical.p99, 2)} ms`,
+        `${fmt(hybrid.p99, 2)} ms`,
+      ]);
     }
-    recorder.addTarget(target(`CPU the hybrid handshake adds per side per handshake, median, worse side — ${runtime.name}`, worstAdded, ADDED_CPU_MS, 'at most', ' ms', 2));
+    recorder.addTarget(
+      target(`CPU the hybrid handshake adds per side per handshake, median, worse side — ${runtime.name}`, worstAdded, ADDED_CPU_MS, 'at most', ' ms', 2),
+    );
   }
   recorder.section(
     'CPU per handshake per side',

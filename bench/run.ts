@@ -47,5 +47,7 @@ for (const bench of BENCHMARKS.filter((b) => chosen.length === 0 || chosen.inclu
 const totalSeconds = Math.round((Date.now() - started) / 1000);
 if (chosen.length === 0) saveRunSummary({ totalSeconds, finishedAt: new Date().toISOString() });
 writeReport();
-console.log(`\nBENCHMARKS.md written; ${chosen.length === 0 ? 'all benchmarks' : chosen.join(', ')} took ${totalSeconds} s${failures ? `, ${failures} failed` : ''}.`);
+console.log(
+  `\nBENCHMARKS.md written; ${chosen.length === 0 ? 'all benchmarks' : chosen.join(', ')} took ${totalSeconds} s${failures ? `, ${failures} failed` : ''}.`,
+);
 process.exitCode = failures > 0 ? 1 : 0;

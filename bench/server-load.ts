@@ -107,7 +107,12 @@ interface CallPhase {
 }
 
 /** Every pair calls over and over for `seconds`; with the CPU each process used meanwhile. */
-async function callPhase(server: BenchServer, janusPid: number | null, pairs: readonly (readonly [SyntheticUser, SyntheticUser])[], seconds: number): Promise<CallPhase> {
+async function callPhase(
+  server: BenchServer,
+  janusPid: number | null,
+  pairs: readonly (readonly [SyntheticUser, SyntheticUser])[],
+  seconds: number,
+): Promise<CallPhase> {
   const budget = { left: MAX_CALLS };
   const cpuBefore = { server: cpuSeconds([server.pid]), janus: janusPid ? cpuSeconds([janusPid]) : 0, clients: process.cpuUsage() };
   const started = performance.now();
@@ -130,7 +135,10 @@ async function callPhase(server: BenchServer, janusPid: number | null, pairs: re
 async function profiledCalls(server: BenchServer, pairs: readonly (readonly [SyntheticUser, SyntheticUser])[]): Promise<Map<string, number>> {
   const profiler = await NodeProfiler.start(server.inspectorUrl!);
   const phase = await callPhase(server, null, pairs, PROFILE_SECONDS);
-  return perItem(timeBySource([await profiler.stop()], (url) => sourceMapFor(url)), phase.setups.length);
+  return perItem(
+    timeBySource([await profiler.stop()], (url) => sourceMapFor(url)),
+    phase.setups.length,
+  );
 }
 
 /** Profile totals per call or login, in ms. */
@@ -216,7 +224,11 @@ await runBench(
         loginMs.push(performance.now() - began);
       });
       const seconds = (performance.now() - started) / 1000;
-      if (profiler) loginProfile = perItem(timeBySource([await profiler.stop()], (url) => sourceMapFor(url)), batch.length);
+      if (profiler)
+        loginProfile = perItem(
+          timeBySource([await profiler.stop()], (url) => sourceMapFor(url)),
+          batch.length,
+        );
       steps.push({ sessions: step, seconds, rss: residentBytes(server.pid), loginMs });
       done = step;
     }
@@ -241,7 +253,13 @@ await runBench(
           ['Connections', 'Logins/s in this step', 'Login p50', 'Login p99', 'Server RSS'],
           steps.map((s, i) => {
             const latency = summarize(s.loginMs);
-            return [s.sessions.toLocaleString('en-US'), fmt((s.sessions - (STEPS[i - 1] ?? 0)) / s.seconds, 0), `${fmt(latency.median, 0)} ms`, `${fmt(latency.p99, 0)} ms`, `${fmt(s.rss / MB, 0)} MB`];
+            return [
+              s.sessions.toLocaleString('en-US'),
+              fmt((s.sessions - (STEPS[i - 1] ?? 0)) / s.seconds, 0),
+              `${fmt(latency.median, 0)} ms`,
+              `${fmt(latency.p99, 0)} ms`,
+              `${fmt(s.rss / MB, 0)} MB`,
+            ];
           }),
         ),
         '',
@@ -254,9 +272,14 @@ await runBench(
       ].join('\n'),
     );
     recorder.addTarget(target(`Server RSS with ${SESSIONS.toLocaleString('en-US')} idle logged-in connections`, idleRss / MB, 500, 'at most', ' MB', 0));
-    recorder.section(`Server CPU profile during the last ${(STEPS.at(-1)! - STEPS.at(-2)!).toLocaleString('en-US')} logins (per login)`, profileTable(loginProfile, 'login', 8));
+    recorder.section(
+      `Server CPU profile during the last ${(STEPS.at(-1)! - STEPS.at(-2)!).toLocaleString('en-US')} logins (per login)`,
+      profileTable(loginProfile, 'login', 8),
+    );
     const verify = verifyCosts();
-    const nobleShare = [...loginProfile].filter(([where]) => where.startsWith('@noble/curves')).reduce((sum, [, ms]) => sum + ms, 0) / [...loginProfile].filter(([where]) => where !== '(idle)').reduce((sum, [, ms]) => sum + ms, 0);
+    const nobleShare =
+      [...loginProfile].filter(([where]) => where.startsWith('@noble/curves')).reduce((sum, [, ms]) => sum + ms, 0) /
+      [...loginProfile].filter(([where]) => where !== '(idle)').reduce((sum, [, ms]) => sum + ms, 0);
     recorder.note(
       `Logins are bound by the server's CPU (${fmt(100 * loginCpuShare, 0)} % of a core during the ramp), ${fmt(100 * nobleShare, 0)} % of it in @noble/curves checking the Ed25519 signature. ` +
         `Measured in this process, side by side: one verification takes ${fmt(verify.noble, 0)} µs with @noble/curves and ${fmt(verify.openssl, 0)} µs with node:crypto (OpenSSL) — the server could check logins with node:crypto if the login rate ever matters (no target here; not changed).`,
@@ -299,8 +322,19 @@ await runBench(
           'bench/lib/noMediaServer.ts runs the real SignalingServer and AccountStore with a room factory whose rooms are made and destroyed at once and carry no media, to show what signaling and the call state machine sustain on their own.',
       ].join('\n'),
     );
-    recorder.addTarget(target('Call setups per second with real Janus rooms (invite → ringing → accept → accepted → hang-up → ended; best row)', best(withJanus), 500, 'at least', '/s', 0));
-    recorder.addTarget(target('Call setups per second, signaling alone (rooms without media, benchmark only; best row)', best(withoutMedia), 500, 'at least', '/s', 0));
+    recorder.addTarget(
+      target(
+        'Call setups per second with real Janus rooms (invite → ringing → accept → accepted → hang-up → ended; best row)',
+        best(withJanus),
+        500,
+        'at least',
+        '/s',
+        0,
+      ),
+    );
+    recorder.addTarget(
+      target('Call setups per second, signaling alone (rooms without media, benchmark only; best row)', best(withoutMedia), 500, 'at least', '/s', 0),
+    );
     recorder.section(`Server CPU profile during call setups with real Janus rooms (${PROFILE_SECONDS} s, per call set up)`, profileTable(janusProfile, 'call'));
     recorder.section(`Server CPU profile during call setups without media (${PROFILE_SECONDS} s, per call set up)`, profileTable(noMediaProfile, 'call'));
     const share = (profile: Map<string, number>, where: string) => {

@@ -8,7 +8,18 @@
 // Run: npm run bench:transform-latency
 import os from 'node:os';
 import type { AppUser } from '../e2e/app/user';
-import { buildApp, connectCall, framesThroughTransforms, hangUp, openCallDetails, openUser, outboundVideo, panelNumber, panelTimes, startServer } from './lib/app';
+import {
+  buildApp,
+  connectCall,
+  framesThroughTransforms,
+  hangUp,
+  openCallDetails,
+  openUser,
+  outboundVideo,
+  panelNumber,
+  panelTimes,
+  startServer,
+} from './lib/app';
 import { runBench, type BenchContext } from './lib/harness';
 import { startIsolatingProxy } from './lib/isolatingProxy';
 import { descendants, threadSchedule, type ThreadSchedule } from './lib/processCpu';
@@ -61,7 +72,11 @@ const VARIANTS = [
     name: 'no crypto (frames passed through)',
     renderer: 'dist/bench/renderer-pass-through',
     // The encoded-transform machinery alone: every frame handed on as it came, nothing timed.
-    plugin: rewriteWorker('frames-passed-through', '  const protector = frameCrypto;', '  controller.enqueue(frame);\n  return;\n  const protector = frameCrypto;'),
+    plugin: rewriteWorker(
+      'frames-passed-through',
+      '  const protector = frameCrypto;',
+      '  controller.enqueue(frame);\n  return;\n  const protector = frameCrypto;',
+    ),
     timed: false,
   },
 ] as const;
@@ -133,14 +148,24 @@ await runBench(
       for (const variant of round % 2 ? [...VARIANTS].reverse() : VARIANTS) readings.push(await measureCall(context, variant, round));
     }
 
-    const rows = readings.filter((reading) => reading.times.length > 0).flatMap((reading) =>
-      (['Encrypt', 'Decrypt'] as const).flatMap((operation) =>
-        (['audio', 'video'] as const).map((kind) => {
-          const mine = reading.times.filter((t) => t.operation === operation && t.kind === kind);
-          return [reading.variant, String(reading.round + 1), fmt(reading.load, 1), operation, kind, mine.map((t) => fmt(t.p50, 0)).join(' / '), mine.map((t) => fmt(t.p99, 0)).join(' / ')];
-        }),
-      ),
-    );
+    const rows = readings
+      .filter((reading) => reading.times.length > 0)
+      .flatMap((reading) =>
+        (['Encrypt', 'Decrypt'] as const).flatMap((operation) =>
+          (['audio', 'video'] as const).map((kind) => {
+            const mine = reading.times.filter((t) => t.operation === operation && t.kind === kind);
+            return [
+              reading.variant,
+              String(reading.round + 1),
+              fmt(reading.load, 1),
+              operation,
+              kind,
+              mine.map((t) => fmt(t.p50, 0)).join(' / '),
+              mine.map((t) => fmt(t.p99, 0)).join(' / '),
+            ];
+          }),
+        ),
+      );
     recorder.section(
       `Time per frame in the E2EE worker, µs, read from the call-details panels (alice / bob), E2EE call with audio and video (the fake cameras asked for 1280×720)`,
       table(['Path', 'Call', 'Load (1 min)', 'Transform', 'Media', 'p50', 'p99'], rows),
@@ -149,7 +174,16 @@ await runBench(
       'Where the time goes: the worker threads, from the scheduler (/proc/<pid>/task/<tid>/schedstat)',
       [
         table(
-          ['Path', 'Call', 'Load (1 min)', 'Frames through the workers', 'Worker CPU, share of a core per user', 'Worker CPU per frame', 'Waiting for a CPU, per frame', 'Waiting per wake-up'],
+          [
+            'Path',
+            'Call',
+            'Load (1 min)',
+            'Frames through the workers',
+            'Worker CPU, share of a core per user',
+            'Worker CPU per frame',
+            'Waiting for a CPU, per frame',
+            'Waiting per wake-up',
+          ],
           readings.map((r) => [
             r.variant,
             String(r.round + 1),
@@ -189,8 +223,26 @@ await runBench(
         `on WebCrypto ${fmt(chosenPath - passThrough, 0)} µs, ${fmt(p50(chosen, 'video'), 0)} µs and ${fmt(p50(chosen, 'audio'), 0)} µs. What remains is waiting for a CPU on a machine that runs both ends of a video call.`,
     );
     const worstP99 = (kind: Kind) => Math.max(...chosen.flatMap((r) => r.times.filter((t) => t.kind === kind).map((t) => t.p99)));
-    recorder.addTarget(target('E2EE transform time per video frame, p99 (chosen path; worst of encrypt/decrypt, both users, all calls)', worstP99('video') / 1000, 1, 'at most', ' ms', 3));
-    recorder.addTarget(target('E2EE transform time per audio frame, p99 (chosen path; worst of encrypt/decrypt, both users, all calls)', worstP99('audio') / 1000, 0.2, 'at most', ' ms', 3));
+    recorder.addTarget(
+      target(
+        'E2EE transform time per video frame, p99 (chosen path; worst of encrypt/decrypt, both users, all calls)',
+        worstP99('video') / 1000,
+        1,
+        'at most',
+        ' ms',
+        3,
+      ),
+    );
+    recorder.addTarget(
+      target(
+        'E2EE transform time per audio frame, p99 (chosen path; worst of encrypt/decrypt, both users, all calls)',
+        worstP99('audio') / 1000,
+        0.2,
+        'at most',
+        ' ms',
+        3,
+      ),
+    );
     recorder.note(
       "A frame's time runs from entering the transform to its hand-over, WebCrypto's AES-GCM included (the transform awaits it). The pages are cross-origin isolated (a loopback proxy in the benchmark adds Cross-Origin-Embedder-Policy to the server's responses) so that the worker's clock has 5 µs resolution; without isolation Chromium rounds it to 100 µs and the panel says so.",
     );

@@ -32,16 +32,16 @@ const LISTEN_MS = 3000;
 const AUDIO_LEVEL = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 
 const describeSizes = (sizes: number[]) =>
-  sizes.length === 0
-    ? 'none'
-    : `${sizes.length} frames, ${Math.min(...sizes)}–${Math.max(...sizes)} bytes, ${new Set(sizes).size} distinct sizes`;
+  sizes.length === 0 ? 'none' : `${sizes.length} frames, ${Math.min(...sizes)}–${Math.max(...sizes)} bytes, ${new Set(sizes).size} distinct sizes`;
 
 /** The SDP of `user`'s publishing peer connection and the header extensions its audio sender uses. */
 function publishedAudio(user: AppUser): Promise<{ sdp: string; extensions: string[] }> {
   return user.page.evaluate(() => {
     for (const pc of window.__testPeerConnections ?? []) {
       if (pc.connectionState === 'closed') continue;
-      const sender = pc.getTransceivers().find((transceiver) => transceiver.currentDirection === 'sendonly' && transceiver.sender.track?.kind === 'audio')?.sender;
+      const sender = pc
+        .getTransceivers()
+        .find((transceiver) => transceiver.currentDirection === 'sendonly' && transceiver.sender.track?.kind === 'audio')?.sender;
       if (sender) return { sdp: pc.localDescription?.sdp ?? '', extensions: sender.getParameters().headerExtensions.map((extension) => extension.uri) };
     }
     throw new Error('the page publishes no audio');
@@ -122,13 +122,9 @@ describe('what a keyless receiver at the media server recovers', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       await subscription.complete(answer, await outsiderPage.takeCandidates('subscriber'));
       // The outsider receives the caller's packets: the question is only what it can make of them.
-      await expect
-        .poll(async () => (await outsiderPage.inboundStats()).audio?.packetsReceived ?? 0, { timeout: 15_000 })
-        .toBeGreaterThan(50);
+      await expect.poll(async () => (await outsiderPage.inboundStats()).audio?.packetsReceived ?? 0, { timeout: 15_000 }).toBeGreaterThan(50);
       if (video) {
-        await expect
-          .poll(async () => (await outsiderPage.inboundStats()).video?.packetsReceived ?? 0, { timeout: 15_000 })
-          .toBeGreaterThan(100);
+        await expect.poll(async () => (await outsiderPage.inboundStats()).video?.packetsReceived ?? 0, { timeout: 15_000 }).toBeGreaterThan(100);
       }
       const [callee, outsider] = await Promise.all([measureTone(bob.page, TONE_HZ, LISTEN_MS), measureTone(outsiderPage.page, TONE_HZ, LISTEN_MS)]);
       const outsiderVideo = (await outsiderPage.inboundStats()).video;
@@ -141,7 +137,9 @@ describe('what a keyless receiver at the media server recovers', () => {
           `  audio frames relayed by Janus: ${describeSizes(audioFrameSizes)}`,
           `  audio-level extension: in the caller's offer ${caller.sdp.includes(AUDIO_LEVEL)}, in Janus's offer to the keyless receiver ${subscription.offer.sdp.includes(AUDIO_LEVEL)}`,
           ...(video
-            ? [`  video frames decoded: callee ${calleeFramesDecoded}, keyless receiver ${outsiderVideo?.framesDecoded ?? 0} of ${outsiderVideo?.packetsReceived ?? 0} packets`]
+            ? [
+                `  video frames decoded: callee ${calleeFramesDecoded}, keyless receiver ${outsiderVideo?.framesDecoded ?? 0} of ${outsiderVideo?.packetsReceived ?? 0} packets`,
+              ]
             : []),
         ].join('\n'),
       );
@@ -195,7 +193,7 @@ describe('what a keyless receiver at the media server recovers', () => {
     expect(Math.max(...audioFrameSizes) - Math.min(...audioFrameSizes)).toBeLessThanOrEqual(1);
   });
 
-  it('decodes the caller\'s video in a standard video call (the measurement works)', async () => {
+  it("decodes the caller's video in a standard video call (the measurement works)", async () => {
     const { outsiderVideo, calleeFramesDecoded } = await listenToCall(false, true);
     expect(calleeFramesDecoded).toBeGreaterThan(0);
     expect(outsiderVideo?.framesDecoded ?? 0).toBeGreaterThan(10);

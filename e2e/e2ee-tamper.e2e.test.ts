@@ -139,7 +139,8 @@ describe('a tampering relay between the clients and the server', () => {
   it('replacing the caller’s post-quantum KEM key with the relay’s own fails the handshake, and both are told', async () => {
     relay.setTampering({
       fromClient(link, message: ClientMessage) {
-        if (message.type === 'e2ee.handshake' && message.seq === 0) return link.toServer({ ...message, payload: withKemKey(message.payload, ml_kem768.keygen().publicKey) });
+        if (message.type === 'e2ee.handshake' && message.seq === 0)
+          return link.toServer({ ...message, payload: withKemKey(message.payload, ml_kem768.keygen().publicKey) });
         link.toServer(message);
       },
     });
@@ -153,7 +154,8 @@ describe('a tampering relay between the clients and the server', () => {
   it('rewriting the handshake suite in a signed decision to the classical one fails, and both are told', async () => {
     relay.setTampering({
       fromServer(link, message: ServerMessage) {
-        if (message.type === 'call.incoming') return link.toClient({ ...message, decision: { ...message.decision, handshake: 'Noise_XX_25519_AESGCM_SHA256' } });
+        if (message.type === 'call.incoming')
+          return link.toClient({ ...message, decision: { ...message.decision, handshake: 'Noise_XX_25519_AESGCM_SHA256' } });
         link.toClient(message);
       },
     });

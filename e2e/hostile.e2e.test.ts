@@ -116,7 +116,11 @@ function exchange(a: TestUser, b: TestUser) {
     await Promise.all(loops);
     const sorted = [...times].sort((x, y) => x - y);
     const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
-    return { count: sorted.length, failures, text: `${sorted.length} round trips, median ${median.toFixed(1)} ms, max ${(sorted.at(-1) ?? NaN).toFixed(1)} ms, ${failures.length} failed` };
+    return {
+      count: sorted.length,
+      failures,
+      text: `${sorted.length} round trips, median ${median.toFixed(1)} ms, max ${(sorted.at(-1) ?? NaN).toFixed(1)} ms, ${failures.length} failed`,
+    };
   };
 }
 
@@ -201,7 +205,10 @@ describe('the built server under hostile input and floods, with its default limi
 
   it('answers frames of 30,000 nested arrays from 20 connections with an error each, on connections that stay open', async () => {
     const depth = 30_000;
-    const frames = [`{"v":${'['.repeat(depth)}${']'.repeat(depth)}}`, `{"v":${PROTOCOL_VERSION},"type":"lookup","handle":${'['.repeat(depth)}${']'.repeat(depth)}}`];
+    const frames = [
+      `{"v":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+      `{"v":${PROTOCOL_VERSION},"type":"lookup","handle":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+    ];
     const figures = await measured('nested frames', async () => {
       // As many connections as one address may have waiting, 40 frames on each over 2 s: under
       // their rate and error limits, so each must be answered, and the server must not stall.
@@ -300,7 +307,8 @@ describe('the built server under hostile input and floods, with its default limi
       const until = performance.now() + 8000;
       let switches = 0;
       for (; switches < 260 && performance.now() < until; switches++) {
-        for (const socket of sockets) if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'presence.watch', handles: lists[switches % 2] }));
+        for (const socket of sockets)
+          if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'presence.watch', handles: lists[switches % 2] }));
         if (switches >= 100 && switches % 4 === 3) await sleep(100);
       }
       // Read again only once the server has answered everything sent (a reader would drain its queue).
@@ -361,7 +369,9 @@ describe('the built server under hostile input and floods, with its default limi
     const victimKey = fromBase64Url(victim.publicKey);
     const attackers = await Promise.all(['mallory0', 'mallory1', 'mallory2'].map((handle) => registered(handle)));
     const started = performance.now();
-    const single = await measured('invite+cancel flood from one account (at most 60 invites, 5 s)', async () => inviteFlood(attackers[0]!, 'victim', victimKey, 5000, 60));
+    const single = await measured('invite+cancel flood from one account (at most 60 invites, 5 s)', async () =>
+      inviteFlood(attackers[0]!, 'victim', victimKey, 5000, 60),
+    );
     expect(single.rang).toBeGreaterThan(0);
     expect(single.rang).toBeLessThanOrEqual(DEFAULT_LIMITS.callsToOnePerMinute);
 
@@ -373,7 +383,9 @@ describe('the built server under hostile input and floods, with its default limi
     const seconds = (performance.now() - started) / 1000;
     const incoming = victim.received('call.incoming').length;
     const missed = victim.received('call.missed').length;
-    console.log(`  the victim was sent ${incoming} incoming and ${missed} missed calls in ${seconds.toFixed(1)} s (limit ${DEFAULT_LIMITS.callsReceivedPerMinute} a minute)`);
+    console.log(
+      `  the victim was sent ${incoming} incoming and ${missed} missed calls in ${seconds.toFixed(1)} s (limit ${DEFAULT_LIMITS.callsReceivedPerMinute} a minute)`,
+    );
     expect(incoming).toBe(single.rang);
     expect(missed).toBe(several.missed);
     expect(several.missed).toBeGreaterThan(0);
@@ -398,7 +410,9 @@ describe('the built server under hostile input and floods, with its default limi
       // Every ring the attackers cancelled and every call refused as busy lands there as missed.
       await expect.poll(() => entries.count(), { timeout: 10_000 }).toBe(figures.rang + figures.missed);
       const shown = await entries.allTextContents();
-      console.log(`  the web client shows ${shown.length} calls from the flood in its history in ${seconds.toFixed(1)} s (limit ${DEFAULT_LIMITS.callsReceivedPerMinute} a minute)`);
+      console.log(
+        `  the web client shows ${shown.length} calls from the flood in its history in ${seconds.toFixed(1)} s (limit ${DEFAULT_LIMITS.callsReceivedPerMinute} a minute)`,
+      );
       expect(shown.every((text) => /^trudy\d — Incoming call, Missed/.test(text))).toBe(true);
       expect(shown.length).toBeGreaterThan(0);
       // Nothing is left ringing once the flood stops.
@@ -521,7 +535,8 @@ describe('the built server under hostile input and floods, with its default limi
               await wrongly.stop();
               return 'it started';
             },
-            (error: Error) => `${error.message.split('\n')[0]} in ${(performance.now() - started).toFixed(0)} ms: ${error.message.split('\n').find((line) => line.includes(file)) ?? error.message}`,
+            (error: Error) =>
+              `${error.message.split('\n')[0]} in ${(performance.now() - started).toFixed(0)} ms: ${error.message.split('\n').find((line) => line.includes(file)) ?? error.message}`,
           );
           await copyFile(`${file}.good`, file);
         }
@@ -571,11 +586,17 @@ describe('the built server under hostile input and floods, with its default limi
       }
       return { oneAddress, manyAddresses };
     });
-    expect(figures.oneAddress).toEqual({ registered: DEFAULT_LIMITS.registrationsPerAddressPerHour, refused: 400 - DEFAULT_LIMITS.registrationsPerAddressPerHour, other: [] });
+    expect(figures.oneAddress).toEqual({
+      registered: DEFAULT_LIMITS.registrationsPerAddressPerHour,
+      refused: 400 - DEFAULT_LIMITS.registrationsPerAddressPerHour,
+      other: [],
+    });
     expect(figures.manyAddresses.other).toEqual([]);
     // The overall allowance: a minute's worth at once, then one a second.
     const seconds = (performance.now() - started) / 1000;
     expect(figures.manyAddresses.registered).toBeGreaterThan(0);
-    expect(figures.manyAddresses.registered).toBeLessThanOrEqual(DEFAULT_LIMITS.registrationsPerMinute + Math.ceil((DEFAULT_LIMITS.registrationsPerMinute * seconds) / 60));
+    expect(figures.manyAddresses.registered).toBeLessThanOrEqual(
+      DEFAULT_LIMITS.registrationsPerMinute + Math.ceil((DEFAULT_LIMITS.registrationsPerMinute * seconds) / 60),
+    );
   });
 });

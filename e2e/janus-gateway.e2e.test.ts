@@ -113,12 +113,16 @@ describe('JanusGateway with the testbed Janus', () => {
 
   /** Waits until the callee decodes the caller's audio (and video), then checks it keeps flowing. */
   async function expectMediaDecoded(calleePage: MediaPage, video: boolean): Promise<InboundStats> {
-    const first = await waitFor('decoded audio with a level' + (video ? ' and decoded video' : ''), async () => {
-      const stats = await calleePage.inboundStats();
-      const audioOk = (stats.audio?.totalSamplesReceived ?? 0) > 48_000 && (stats.audio?.audioLevel ?? 0) > 0.01;
-      const videoOk = !video || (stats.video?.framesDecoded ?? 0) > 10;
-      return audioOk && videoOk ? stats : undefined;
-    }, 20_000);
+    const first = await waitFor(
+      'decoded audio with a level' + (video ? ' and decoded video' : ''),
+      async () => {
+        const stats = await calleePage.inboundStats();
+        const audioOk = (stats.audio?.totalSamplesReceived ?? 0) > 48_000 && (stats.audio?.audioLevel ?? 0) > 0.01;
+        const videoOk = !video || (stats.video?.framesDecoded ?? 0) > 10;
+        return audioOk && videoOk ? stats : undefined;
+      },
+      20_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const later = await calleePage.inboundStats();
     expect(later.audio?.totalSamplesReceived).toBeGreaterThan(first.audio?.totalSamplesReceived ?? 0);
@@ -202,7 +206,9 @@ describe('JanusGateway with the testbed Janus', () => {
       expect(encrypted['encrypt-video']).toBeGreaterThan(0);
       expect(decrypted['decrypt-audio']).toBeGreaterThan(0);
       expect(decrypted['decrypt-video']).toBeGreaterThan(0);
-      console.info(`E2EE room: callee decoded ${stats.audio?.totalSamplesReceived} audio samples (level ${stats.audio?.audioLevel?.toFixed(3)}), ${stats.video?.framesDecoded} video frames; frames transformed ${JSON.stringify({ ...encrypted, ...decrypted })}`);
+      console.info(
+        `E2EE room: callee decoded ${stats.audio?.totalSamplesReceived} audio samples (level ${stats.audio?.audioLevel?.toFixed(3)}), ${stats.video?.framesDecoded} video frames; frames transformed ${JSON.stringify({ ...encrypted, ...decrypted })}`,
+      );
 
       await expect(room.startRecording('caller', 'never')).rejects.toThrow(/end-to-end encrypted/);
       await expect(room.stopRecording('caller')).rejects.toThrow(/end-to-end encrypted/);

@@ -69,7 +69,10 @@ describe('recording and transcription in an end-to-end encrypted call', () => {
     const { client, activeCallId, captureStatement } = await rawClientAs(bob, server.url);
     try {
       expect(activeCallId).toMatch(/^[A-Za-z0-9_-]{22}$/);
-      for (const [type, kind] of [['recording.start', 'recording'], ['transcription.start', 'transcription']] as const) {
+      for (const [type, kind] of [
+        ['recording.start', 'recording'],
+        ['transcription.start', 'transcription'],
+      ] as const) {
         const refusal = (await client.request({ type, callId: activeCallId!, statement: captureStatement(activeCallId!, kind) }).then(
           () => null,
           (error: unknown) => error,

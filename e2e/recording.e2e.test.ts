@@ -129,7 +129,9 @@ describe('recording and transcription of a standard call', () => {
       mixedAlice: speechMatch(sent.alice, mixed.bytes),
       mixedBob: speechMatch(sent.bob, mixed.bytes),
     };
-    console.info(`recorded audio against the speech sent (loudness outline correlation, 1 = same): ${JSON.stringify(match, (_, value: unknown) => (typeof value === 'number' ? Number(value.toFixed(3)) : value))}`);
+    console.info(
+      `recorded audio against the speech sent (loudness outline correlation, 1 = same): ${JSON.stringify(match, (_, value: unknown) => (typeof value === 'number' ? Number(value.toFixed(3)) : value))}`,
+    );
     expect(match.aliceTrack).toBeGreaterThan(0.8);
     expect(match.bobTrack).toBeGreaterThan(0.8);
     // The mix holds both: it follows each phrase, less closely, as the other voice is in it too.
@@ -152,7 +154,9 @@ describe('recording and transcription of a standard call', () => {
       const wer = wordErrorRate(reference, hypothesis);
       errors += wer * reference.length;
       words += reference.length;
-      console.info(`transcript of ${speaker}: ${whole.length} whole utterances, WER ${wer.toFixed(3)}: ${whole.map((segment) => `“${segment.text}”`).join(' ')}`);
+      console.info(
+        `transcript of ${speaker}: ${whole.length} whole utterances, WER ${wer.toFixed(3)}: ${whole.map((segment) => `“${segment.text}”`).join(' ')}`,
+      );
       expect(wer).toBeLessThanOrEqual(MAX_WER);
     }
     console.info(`transcript word error rate over both speakers: ${(errors / words).toFixed(3)} (${words} reference words; limit ${MAX_WER})`);

@@ -101,7 +101,9 @@ describe('screen sharing in a video call', () => {
       // Time to decode what arrived: a keyframe comes first with each new subscriber and size.
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const video = (await outsiderPage.inboundStats()).video!;
-      console.log(`${e2ee ? 'E2EE' : 'standard'} call, keyless receiver at Janus: ${video.framesDecoded} frames decoded of ${video.packetsReceived} packets, last ${video.frameWidth}×${video.frameHeight}`);
+      console.log(
+        `${e2ee ? 'E2EE' : 'standard'} call, keyless receiver at Janus: ${video.framesDecoded} frames decoded of ${video.packetsReceived} packets, last ${video.frameWidth}×${video.frameHeight}`,
+      );
       return video;
     } finally {
       await subscription.leave();
@@ -126,7 +128,7 @@ describe('screen sharing in a video call', () => {
     await hangUpAndDismiss(alice, bob);
   });
 
-  it('decodes at the peer and not one frame of it at a keyless receiver in an end-to-end encrypted call; the browser\'s own Stop sharing ends it', async () => {
+  it("decodes at the peer and not one frame of it at a keyless receiver in an end-to-end encrypted call; the browser's own Stop sharing ends it", async () => {
     await videoCall(true);
     await shareButton(alice, 'Share screen').click();
     await shareButton(alice, 'Stop sharing').waitFor();

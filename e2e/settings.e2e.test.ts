@@ -126,7 +126,10 @@ function chosen(select: Locator): Promise<string> {
 /** Every form control in the dialog with the role and name the browser's accessibility tree gives it. */
 async function accessibleControls(cdp: CDPSession): Promise<{ tag: string; role: string; name: string }[]> {
   const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
-  const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: 'dialog input, dialog select, dialog button, dialog textarea, dialog meter' });
+  const { nodeIds } = await cdp.send('DOM.querySelectorAll', {
+    nodeId: root.nodeId,
+    selector: 'dialog input, dialog select, dialog button, dialog textarea, dialog meter',
+  });
   expect(nodeIds.length).toBeGreaterThan(10);
   const controls = [];
   for (const nodeId of nodeIds) {
@@ -315,9 +318,9 @@ describe('settings panel (web client)', () => {
     });
     expect(ids.microphone).toBeTruthy();
     expect(ids.speaker).toBeTruthy();
-    await expect.poll(() => page.evaluate(() => window.__testAudioConstraints ?? [])).toContainEqual(
-      JSON.stringify({ deviceId: { exact: ids.microphone }, echoCancellation: false, noiseSuppression: false, autoGainControl: false }),
-    );
+    await expect
+      .poll(() => page.evaluate(() => window.__testAudioConstraints ?? []))
+      .toContainEqual(JSON.stringify({ deviceId: { exact: ids.microphone }, echoCancellation: false, noiseSuppression: false, autoGainControl: false }));
     await press(dialog.getByRole('button', { name: 'Play test sound' }), 'Enter');
     await expect.poll(() => page.evaluate(() => window.__testToneSinks ?? [])).toContain(ids.speaker);
     await closeSettings(page);
@@ -326,12 +329,14 @@ describe('settings panel (web client)', () => {
     const tonesBefore = (await page.evaluate(() => window.__testToneSinks?.length)) ?? 0;
     await bob.dial('alice');
     await alice.incomingFrom('bob').waitFor();
-    await expect.poll(() => page.evaluate((from) => window.__testToneSinks?.slice(from) ?? [], tonesBefore)).toSatisfy(
-      (ringing: string[]) => ringing.length > 0 && ringing.every((sink) => sink === ids.speaker),
-    );
+    await expect
+      .poll(() => page.evaluate((from) => window.__testToneSinks?.slice(from) ?? [], tonesBefore))
+      .toSatisfy((ringing: string[]) => ringing.length > 0 && ringing.every((sink) => sink === ids.speaker));
     await alice.accept();
     await Promise.all([alice.callTimer.waitFor({ timeout: 20_000 }), bob.callTimer.waitFor({ timeout: 20_000 })]);
-    await expect.poll(async () => (await page.getByLabel('Encryption', { exact: true }).textContent()) ?? '', { timeout: 20_000 }).toContain('You have end-to-end encryption off');
+    await expect
+      .poll(async () => (await page.getByLabel('Encryption', { exact: true }).textContent()) ?? '', { timeout: 20_000 })
+      .toContain('You have end-to-end encryption off');
     const callConstraints = (await page.evaluate(() => window.__testAudioConstraints ?? [])).at(-1) ?? '';
     expect(JSON.parse(callConstraints)).toMatchObject({ deviceId: { exact: ids.microphone } });
 
@@ -350,9 +355,13 @@ describe('settings panel (web client)', () => {
     dialog = await openSettings(page);
     await press(dialog.getByRole('checkbox', { name: 'Echo cancellation', exact: true }), 'Space');
     await closeSettings(page);
-    await expect.poll(liveMicrophones, { timeout: 10_000 }).toEqual([expect.objectContaining({ echoCancellation: true, noiseSuppression: false, autoGainControl: false })]);
+    await expect
+      .poll(liveMicrophones, { timeout: 10_000 })
+      .toEqual([expect.objectContaining({ echoCancellation: true, noiseSuppression: false, autoGainControl: false })]);
     const [changedMicrophone] = await liveMicrophones();
-    console.log(`processing changed during the call ${changedMicrophone?.id === callMicrophone?.id ? 'on the live track (applyConstraints)' : 'by opening the microphone again'}`);
+    console.log(
+      `processing changed during the call ${changedMicrophone?.id === callMicrophone?.id ? 'on the live track (applyConstraints)' : 'by opening the microphone again'}`,
+    );
     await expect.poll(async () => (await alice.callTimer.isVisible()) && (await bob.callTimer.isVisible())).toBe(true);
     await alice.hangUp();
     await Promise.all([alice.endReason(), bob.endReason()]);
@@ -414,7 +423,10 @@ describe('settings panel (web client)', () => {
 
     const tamperedPath = join(downloads, 'tampered.json');
     const file = JSON.parse(exported) as { ciphertext: string };
-    await writeFile(tamperedPath, JSON.stringify({ ...file, ciphertext: `${file.ciphertext.slice(0, 10)}${file.ciphertext[10] === 'A' ? 'B' : 'A'}${file.ciphertext.slice(11)}` }));
+    await writeFile(
+      tamperedPath,
+      JSON.stringify({ ...file, ciphertext: `${file.ciphertext.slice(0, 10)}${file.ciphertext[10] === 'A' ? 'B' : 'A'}${file.ciphertext.slice(11)}` }),
+    );
 
     const laptop: LaunchedChromium = await launchChromium();
     try {

@@ -131,7 +131,11 @@ function encodePng(width, height, rgba) {
 }
 
 await writeFile(join(assets, 'icon.png'), draw(512, true));
-for (const [name, badge] of [['tray', undefined], ['tray-in-call', BADGES['in-call']], ['tray-dnd', BADGES.dnd]]) {
+for (const [name, badge] of [
+  ['tray', undefined],
+  ['tray-in-call', BADGES['in-call']],
+  ['tray-dnd', BADGES.dnd],
+]) {
   await writeFile(join(assets, `${name}.png`), draw(16, false, badge));
   await writeFile(join(assets, `${name}@2x.png`), draw(32, false, badge));
 }

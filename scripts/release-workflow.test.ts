@@ -77,7 +77,11 @@ describe('.github/workflows/release.yml', () => {
     const installers = workflow.jobs.installers!;
     expect(installers.needs).toBe('unit');
     const include = installers.strategy?.matrix.include ?? [];
-    expect(Object.fromEntries(include.map(({ os, dist }) => [os, dist]))).toEqual({ 'windows-latest': 'dist:win', 'macos-latest': 'dist:mac', 'ubuntu-latest': 'dist:linux' });
+    expect(Object.fromEntries(include.map(({ os, dist }) => [os, dist]))).toEqual({
+      'windows-latest': 'dist:win',
+      'macos-latest': 'dist:mac',
+      'ubuntu-latest': 'dist:linux',
+    });
     for (const { dist } of include) expect(packageJson.scripts[dist], dist).toMatch(/electron-builder/);
     const upload = installers.steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'));
     const paths = String(upload?.with?.path);

@@ -42,7 +42,9 @@ export default class SummaryReporter implements Reporter {
     const errors = unhandledErrors.length ? `, ${unhandledErrors.length} unhandled errors` : '';
     const e2eMs = e2eGroups.reduce((sum, group) => sum + group.ms, 0);
     const lines = [
-      ...(e2eGroups.length ? ['End-to-end groups:', ...e2eGroups.map((group) => `  ${seconds(group.ms).padStart(7)}  ${group.file}`), `  ${seconds(e2eMs).padStart(7)}  in all`] : []),
+      ...(e2eGroups.length
+        ? ['End-to-end groups:', ...e2eGroups.map((group) => `  ${seconds(group.ms).padStart(7)}  ${group.file}`), `  ${seconds(e2eMs).padStart(7)}  in all`]
+        : []),
       ...skipNotes,
       `Test summary: ${total.failed || unhandledErrors.length ? 'FAILED' : 'PASSED'} — ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped${errors} (${projects})`,
     ];

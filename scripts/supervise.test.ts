@@ -38,7 +38,14 @@ describe('supervise', () => {
   it('does not restart a child that exits with a final code', async () => {
     let starts = 0;
     const code = await new Promise<number>((resolve) => {
-      supervise({ command: process.execPath, args: ['-e', 'process.exit(2)'], finalExitCodes: [2], firstDelayMs: 10, onStart: () => (starts += 1), onGiveUp: resolve });
+      supervise({
+        command: process.execPath,
+        args: ['-e', 'process.exit(2)'],
+        finalExitCodes: [2],
+        firstDelayMs: 10,
+        onStart: () => (starts += 1),
+        onGiveUp: resolve,
+      });
     });
     expect(code).toBe(2);
     expect(starts).toBe(1);

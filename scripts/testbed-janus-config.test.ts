@@ -39,7 +39,7 @@ function setting(text: string, section: string, key: string): string | undefined
 }
 
 describe('janusLibraryDir', () => {
-  it('names Debian\'s multiarch folder of the machine', () => {
+  it("names Debian's multiarch folder of the machine", () => {
     expect(janusLibraryDir('x64')).toBe('/usr/lib/x86_64-linux-gnu/janus');
     expect(janusLibraryDir('arm64')).toBe('/usr/lib/aarch64-linux-gnu/janus');
   });

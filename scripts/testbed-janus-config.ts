@@ -6,7 +6,15 @@ import { isIPv4 } from 'node:net';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 
 /** Debian's multiarch folder names, by Node's `process.arch`. */
-const MULTIARCH: Readonly<Record<string, string>> = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', arm: 'arm-linux-gnueabihf', ia32: 'i386-linux-gnu', ppc64: 'powerpc64le-linux-gnu', s390x: 's390x-linux-gnu', riscv64: 'riscv64-linux-gnu' };
+const MULTIARCH: Readonly<Record<string, string>> = {
+  x64: 'x86_64-linux-gnu',
+  arm64: 'aarch64-linux-gnu',
+  arm: 'arm-linux-gnueabihf',
+  ia32: 'i386-linux-gnu',
+  ppc64: 'powerpc64le-linux-gnu',
+  s390x: 's390x-linux-gnu',
+  riscv64: 'riscv64-linux-gnu',
+};
 
 /** Where Debian's `janus` package installs its plugins, transports, event handlers and loggers on a machine of `arch`. */
 export function janusLibraryDir(arch: string = process.arch): string {
@@ -22,9 +30,7 @@ export const WEBSOCKETS_CONFIG_FILE = 'janus.transport.websockets.jcfg';
 export const VIDEOROOM_CONFIG_FILE = 'janus.plugin.videoroom.jcfg';
 
 /** Janus refuses to write recordings into these (its own default list). */
-const PROTECTED_FOLDERS = [
-  '/bin', '/boot', '/dev', '/etc', '/initrd', '/lib', '/lib32', '/lib64', '/proc', '/sbin', '/sys', '/usr', '/var',
-];
+const PROTECTED_FOLDERS = ['/bin', '/boot', '/dev', '/etc', '/initrd', '/lib', '/lib32', '/lib64', '/proc', '/sbin', '/sys', '/usr', '/var'];
 
 export interface JanusConfigOptions {
   /** The folder the files are written to (Janus's `-F`). */
@@ -64,20 +70,22 @@ export async function listInstalledJanusModules(libraryDir = JANUS_LIBRARY_DIR):
       if (error.code === 'ENOENT') return [];
       throw error;
     });
-    return entries.filter((entry) => !entry.isDirectory() && entry.name.toLowerCase().endsWith('.so')).map((entry) => entry.name).sort();
+    return entries
+      .filter((entry) => !entry.isDirectory() && entry.name.toLowerCase().endsWith('.so'))
+      .map((entry) => entry.name)
+      .sort();
   };
   const [plugins, transports, events, loggers] = await Promise.all([
-    listFolder('plugins'), listFolder('transports'), listFolder('events'), listFolder('loggers'),
+    listFolder('plugins'),
+    listFolder('transports'),
+    listFolder('events'),
+    listFolder('loggers'),
   ]);
   return { plugins, transports, events, loggers };
 }
 
 /** Renders the configuration files; pure, so tests can read exactly what Janus will get. */
-export function renderJanusConfig(
-  options: JanusConfigOptions,
-  installed: InstalledJanusModules,
-  libraryDir = JANUS_LIBRARY_DIR,
-): JanusConfigFiles {
+export function renderJanusConfig(options: JanusConfigOptions, installed: InstalledJanusModules, libraryDir = JANUS_LIBRARY_DIR): JanusConfigFiles {
   checkOptions(options);
   if (!installed.plugins.includes(ENABLED_PLUGIN)) throw new Error(`${ENABLED_PLUGIN} is not installed in ${join(libraryDir, 'plugins')}`);
   if (!installed.transports.includes(ENABLED_TRANSPORT)) throw new Error(`${ENABLED_TRANSPORT} is not installed in ${join(libraryDir, 'transports')}`);
@@ -182,7 +190,10 @@ export async function writeJanusConfig(options: JanusConfigOptions, libraryDir =
 }
 
 function checkOptions(options: JanusConfigOptions): void {
-  for (const [name, address] of [['mediaIp', options.mediaIp], ['wsIp', options.wsIp]] as const) {
+  for (const [name, address] of [
+    ['mediaIp', options.mediaIp],
+    ['wsIp', options.wsIp],
+  ] as const) {
     if (!isIPv4(address)) throw new Error(`${name} must be an IPv4 address, got ${JSON.stringify(address)}`);
   }
   const wsPort = options.wsPort ?? 8188;
@@ -195,10 +206,16 @@ function checkOptions(options: JanusConfigOptions): void {
   if (options.iceEnforceInterface !== undefined && !/^[A-Za-z0-9_.:-]{1,15}$/.test(options.iceEnforceInterface)) {
     throw new Error(`iceEnforceInterface must be an interface name or address, got ${JSON.stringify(options.iceEnforceInterface)}`);
   }
-  for (const [name, secret] of [['apiSecret', options.apiSecret], ['adminKey', options.adminKey]] as const) {
+  for (const [name, secret] of [
+    ['apiSecret', options.apiSecret],
+    ['adminKey', options.adminKey],
+  ] as const) {
     if (!/^[A-Za-z0-9_-]{16,}$/.test(secret)) throw new Error(`${name} must be at least 16 characters of A-Z, a-z, 0-9, "-" or "_"`);
   }
-  for (const [name, folder] of [['dir', options.dir], ['recordingsDir', options.recordingsDir]] as const) {
+  for (const [name, folder] of [
+    ['dir', options.dir],
+    ['recordingsDir', options.recordingsDir],
+  ] as const) {
     if (!isAbsolute(folder)) throw new Error(`${name} must be an absolute path, got ${JSON.stringify(folder)}`);
   }
   const recordings = normalize(options.recordingsDir);

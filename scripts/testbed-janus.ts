@@ -41,11 +41,14 @@ const LOG_TAIL_LINES = 25;
 export async function startJanus(options: JanusLaunchOptions): Promise<RunningJanus> {
   const janus = options.janusBinary ?? 'janus';
   const janusArgs = [
-    '-F', options.configDir,
-    '-C', join(options.configDir, JANUS_CONFIG_FILE),
+    '-F',
+    options.configDir,
+    '-C',
+    join(options.configDir, JANUS_CONFIG_FILE),
     '-o', // no colours in the log
     '-N', // no log on stdout: the log file has it all
-    '-L', options.logFile,
+    '-L',
+    options.logFile,
   ];
   const [command, args] = inNamespace(options.netns, janus, janusArgs);
   // Its own process group: a terminal's Ctrl-C reaches the owner, which stops Janus after the
@@ -100,7 +103,9 @@ export async function startJanus(options: JanusLaunchOptions): Promise<RunningJa
     }
     if (Date.now() > deadline) {
       await stop().catch(() => undefined);
-      throw new Error(`Janus did not listen on port ${options.wsPort} within ${options.readyTimeoutMs ?? 15_000} ms.\n${await janusDiagnostics(options.logFile, output)}`);
+      throw new Error(
+        `Janus did not listen on port ${options.wsPort} within ${options.readyTimeoutMs ?? 15_000} ms.\n${await janusDiagnostics(options.logFile, output)}`,
+      );
     }
     await delay(POLL_INTERVAL_MS);
   }

@@ -155,7 +155,7 @@ export function sameBlock(addressWithPrefix: string, ip: string): boolean {
   const [address = '', prefixText = '32'] = addressWithPrefix.split('/');
   const prefix = Math.min(Number(prefixText), 30);
   const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
-  return ((toNumber(address) & mask) >>> 0) === ((toNumber(ip) & mask) >>> 0);
+  return (toNumber(address) & mask) >>> 0 === (toNumber(ip) & mask) >>> 0;
 }
 
 function toNumber(ip: string): number {

@@ -3,7 +3,11 @@ import { EXIT, exitStatus, parseTestbedArgs } from './testbed-options';
 
 describe('parseTestbedArgs', () => {
   it('reads the mode, --keep-logs and the command after "--"', () => {
-    expect(parseTestbedArgs(['run', '--', 'npx', 'vitest', 'run', '--', 'x'])).toEqual({ mode: 'run', keepLogs: undefined, command: ['npx', 'vitest', 'run', '--', 'x'] });
+    expect(parseTestbedArgs(['run', '--', 'npx', 'vitest', 'run', '--', 'x'])).toEqual({
+      mode: 'run',
+      keepLogs: undefined,
+      command: ['npx', 'vitest', 'run', '--', 'x'],
+    });
     expect(parseTestbedArgs(['local', '--keep-logs', '/tmp/l', '--', 'true'])).toEqual({ mode: 'local', keepLogs: '/tmp/l', command: ['true'] });
     expect(parseTestbedArgs(['run', '--keep-logs=/tmp/l', '--', 'true'])).toMatchObject({ keepLogs: '/tmp/l' });
   });

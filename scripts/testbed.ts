@@ -109,7 +109,9 @@ async function runTestbed(options: TestbedOptions): Promise<number> {
     });
 
     const url = `ws://${network.janusIp}:${WS_PORT}`;
-    say(`Janus ${janus.pid} ready at ${url} in ${Math.round(timings.upMs)} ms (network ${Math.round(timings.networkMs)} ms, Janus ${Math.round(timings.janusStartMs)} ms); running ${options.command.join(' ')}`);
+    say(
+      `Janus ${janus.pid} ready at ${url} in ${Math.round(timings.upMs)} ms (network ${Math.round(timings.networkMs)} ms, Janus ${Math.round(timings.janusStartMs)} ms); running ${options.command.join(' ')}`,
+    );
     const env = {
       ...process.env,
       JANUS_WS_URL: url,

@@ -61,7 +61,21 @@ export async function startServer(janus: TestbedJanus, options: BenchServerOptio
   const node = options.inspect ? ['--inspect=127.0.0.1:0'] : [];
   const args = options.noMedia
     ? [...node, '--import', 'tsx', 'bench/lib/noMediaServer.ts', dataDir]
-    : [...node, BENCH_APP.server, '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--web-root', options.renderer ?? BENCH_APP.renderer, '--log-level', options.logLevel ?? 'info', ...LOOSE_LIMIT_ARGS];
+    : [
+        ...node,
+        BENCH_APP.server,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--data-dir',
+        dataDir,
+        '--web-root',
+        options.renderer ?? BENCH_APP.renderer,
+        '--log-level',
+        options.logLevel ?? 'info',
+        ...LOOSE_LIMIT_ARGS,
+      ];
   // Keep the tail of the logs only: a load test logs a great deal.
   const server = await launchServer(janus, args, 2_000_000);
   return {
@@ -148,7 +162,9 @@ export async function openCallDetails(user: AppUser): Promise<void> {
 }
 
 /** What this user's page sends, from getStats() on its peer connections. */
-export async function outboundVideo(user: AppUser): Promise<{ width: number; height: number; framesPerSecond: number; bytesPerFrame: number; keyFrames: number }> {
+export async function outboundVideo(
+  user: AppUser,
+): Promise<{ width: number; height: number; framesPerSecond: number; bytesPerFrame: number; keyFrames: number }> {
   return user.page.evaluate(async () => {
     const out = { width: 0, height: 0, framesPerSecond: 0, bytesPerFrame: 0, keyFrames: 0 };
     for (const pc of window.__testPeerConnections ?? []) {

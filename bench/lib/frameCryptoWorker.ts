@@ -1,6 +1,17 @@
 // The frame-crypto workload inside a Chromium dedicated worker, where the media worker runs in a
 // call. Bundled and served by bench/lib/frameCryptoBrowser.ts; answers one job per message.
-import { CODEC_NAMES, FRAMES, NobleGcmCodec, WebCryptoGcmCodec, callFrames, frameBytes, sframeCodec, simulateCall, timeFrames, type FrameCodec } from './frameWorkload';
+import {
+  CODEC_NAMES,
+  FRAMES,
+  NobleGcmCodec,
+  WebCryptoGcmCodec,
+  callFrames,
+  frameBytes,
+  sframeCodec,
+  simulateCall,
+  timeFrames,
+  type FrameCodec,
+} from './frameWorkload';
 import type { BrowserCodec, WorkerJob } from './frameCryptoBrowser';
 
 declare const self: {

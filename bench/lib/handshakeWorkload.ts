@@ -53,8 +53,14 @@ export function oneHandshake(kind: HandshakeKind, now: () => number): HandshakeS
   };
   const protocolName = HANDSHAKE_PROTOCOLS[kind];
   // The static key conversion from the identity key is part of each side's work, as in CallHandshake.
-  const caller = timed('caller', () => new HandshakeState({ protocolName, initiator: true, prologue, staticSecret: ed25519.utils.toMontgomerySecret(callerSeed) }));
-  const callee = timed('callee', () => new HandshakeState({ protocolName, initiator: false, prologue, staticSecret: ed25519.utils.toMontgomerySecret(calleeSeed) }));
+  const caller = timed(
+    'caller',
+    () => new HandshakeState({ protocolName, initiator: true, prologue, staticSecret: ed25519.utils.toMontgomerySecret(callerSeed) }),
+  );
+  const callee = timed(
+    'callee',
+    () => new HandshakeState({ protocolName, initiator: false, prologue, staticSecret: ed25519.utils.toMontgomerySecret(calleeSeed) }),
+  );
   const first = timed('caller', () => caller.writeMessage());
   const second = timed('callee', () => {
     callee.readMessage(first);

@@ -8,7 +8,6 @@ import { EXIT, exitStatus } from '../../scripts/testbed-options';
 import { writeReport } from './report';
 import { BENCHMARKS, BenchRecorder, type BenchName } from './results';
 
-
 export interface BenchOptions {
   /** Needs the testbed's Janus (and runs in its client namespace). */
   testbed?: boolean;

@@ -30,7 +30,9 @@ export async function startIsolatingProxy(serverUrl: string): Promise<IsolatingP
   });
   proxy.on('upgrade', (request, client, head) => {
     const upstream = net.connect(port, target.hostname, () => {
-      const headers = Object.entries(request.headers).flatMap(([name, value]) => (Array.isArray(value) ? value.map((v) => `${name}: ${v}`) : [`${name}: ${value}`]));
+      const headers = Object.entries(request.headers).flatMap(([name, value]) =>
+        Array.isArray(value) ? value.map((v) => `${name}: ${v}`) : [`${name}: ${value}`],
+      );
       upstream.write(`${request.method} ${request.url} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
       upstream.write(head);
       upstream.pipe(client);

@@ -42,7 +42,16 @@ const signaling = new SignalingServer({
   ringTimeoutMs: 45_000,
   connectTimeoutMs: 30_000,
   reconnectGraceMs: 10_000,
-  limits: { pendingPerAddress: 1000, loginsPerAddressPerMinute: loose, loginsPerMinute: loose, registrationsPerAddressPerHour: loose, registrationsPerMinute: loose, callsPerMinute: loose, callsToOnePerMinute: loose, callsReceivedPerMinute: loose },
+  limits: {
+    pendingPerAddress: 1000,
+    loginsPerAddressPerMinute: loose,
+    loginsPerMinute: loose,
+    registrationsPerAddressPerHour: loose,
+    registrationsPerMinute: loose,
+    callsPerMinute: loose,
+    callsToOnePerMinute: loose,
+    callsReceivedPerMinute: loose,
+  },
 });
 const server = http.createServer((request, response) => {
   if (request.url !== '/healthz') return void response.writeHead(404).end();

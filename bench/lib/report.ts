@@ -49,7 +49,10 @@ function header(results: BenchResult[], run: RunSummary | undefined): string {
           ['OS', machine.os],
           ['Node', machine.node],
           ['Chromium', machine.chromium],
-          ['Run', `${latest?.startedAt.slice(0, 10)}${run ? `; the last whole \`npm run bench\` (${run.finishedAt.slice(0, 16).replace('T', ' ')} UTC) took ${formatDuration(run.totalSeconds)}` : ''}`],
+          [
+            'Run',
+            `${latest?.startedAt.slice(0, 10)}${run ? `; the last whole \`npm run bench\` (${run.finishedAt.slice(0, 16).replace('T', ' ')} UTC) took ${formatDuration(run.totalSeconds)}` : ''}`,
+          ],
         ],
       ),
       '',
@@ -69,7 +72,8 @@ function targetsTable(results: BenchResult[]): string {
       rows.push([result.title, '—', '—', '—', `${result.status}: ${result.reason ?? ''}`]);
       continue;
     }
-    for (const target of result.targets) rows.push([result.title, target.what, target.figure, target.target, `${target.met ? '**met**' : '**missed**'} — ${target.margin}`]);
+    for (const target of result.targets)
+      rows.push([result.title, target.what, target.figure, target.target, `${target.met ? '**met**' : '**missed**'} — ${target.margin}`]);
   }
   return table(['Benchmark', 'Measure', 'Figure', 'Target', 'Result'], rows);
 }

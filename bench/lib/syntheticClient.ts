@@ -36,8 +36,22 @@ export class SyntheticUser {
 
   /** This side's signed E2EE decision for a call. */
   decision(callId: string, role: 'caller' | 'callee', peer: SyntheticUser, e2ee: boolean): E2eeDecision {
-    const fields = { callId, role, e2ee, signerKey: fromBase64Url(this.publicKey), peerKey: fromBase64Url(peer.publicKey), handshake: CALL_HANDSHAKE_SUITE, issuedAt: Date.now() };
-    return { e2ee, role, handshake: CALL_HANDSHAKE_SUITE, issuedAt: fields.issuedAt, signature: toBase64Url(sign(null, decisionBytes(fields), this.privateKey)) };
+    const fields = {
+      callId,
+      role,
+      e2ee,
+      signerKey: fromBase64Url(this.publicKey),
+      peerKey: fromBase64Url(peer.publicKey),
+      handshake: CALL_HANDSHAKE_SUITE,
+      issuedAt: Date.now(),
+    };
+    return {
+      e2ee,
+      role,
+      handshake: CALL_HANDSHAKE_SUITE,
+      issuedAt: fields.issuedAt,
+      signature: toBase64Url(sign(null, decisionBytes(fields), this.privateKey)),
+    };
   }
 
   /** Resolves with the first message that `match` accepts. */

@@ -106,31 +106,38 @@ export async function downloadFromRecordings(user: AppUser, item: Locator, label
  * seed where the page keeps one. Returns the public key and the signatures.
  */
 export async function signInPage(user: AppUser, messages: Uint8Array[]): Promise<{ publicKey: string; signatures: string[] }> {
-  return user.page.evaluate(async (list) => {
-    const stored = JSON.parse(window.localStorage.getItem('softphone/identity') ?? '{}') as { publicKey?: string; seed?: string };
-    const encode = (data: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(data))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-    const decode = (text: string) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-    let key: CryptoKey;
-    let publicKey = stored.publicKey;
-    if (stored.seed) {
-      const pkcs8 = new Uint8Array([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20, ...decode(stored.seed)]);
-      key = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, true, ['sign']);
-      const jwk = await crypto.subtle.exportKey('jwk', key);
-      publicKey = jwk.x;
-    } else {
-      key = await new Promise<CryptoKey>((resolve, reject) => {
-        const open = indexedDB.open('softphone');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const get = open.result.transaction('keys').objectStore('keys').get('identity');
-          get.onerror = () => reject(get.error);
-          get.onsuccess = () => resolve(get.result as CryptoKey);
-        };
-      });
-    }
-    const signatures = await Promise.all(list.map(async (bytes) => encode(await crypto.subtle.sign('Ed25519', key, new Uint8Array(bytes)))));
-    return { publicKey: publicKey ?? '', signatures };
-  }, messages.map((message) => Array.from(message)));
+  return user.page.evaluate(
+    async (list) => {
+      const stored = JSON.parse(window.localStorage.getItem('softphone/identity') ?? '{}') as { publicKey?: string; seed?: string };
+      const encode = (data: ArrayBuffer) =>
+        btoa(String.fromCharCode(...new Uint8Array(data)))
+          .replace(/\+/g, '-')
+          .replace(/\//g, '_')
+          .replace(/=+$/, '');
+      const decode = (text: string) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+      let key: CryptoKey;
+      let publicKey = stored.publicKey;
+      if (stored.seed) {
+        const pkcs8 = new Uint8Array([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20, ...decode(stored.seed)]);
+        key = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, true, ['sign']);
+        const jwk = await crypto.subtle.exportKey('jwk', key);
+        publicKey = jwk.x;
+      } else {
+        key = await new Promise<CryptoKey>((resolve, reject) => {
+          const open = indexedDB.open('softphone');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const get = open.result.transaction('keys').objectStore('keys').get('identity');
+            get.onerror = () => reject(get.error);
+            get.onsuccess = () => resolve(get.result as CryptoKey);
+          };
+        });
+      }
+      const signatures = await Promise.all(list.map(async (bytes) => encode(await crypto.subtle.sign('Ed25519', key, new Uint8Array(bytes)))));
+      return { publicKey: publicKey ?? '', signatures };
+    },
+    messages.map((message) => Array.from(message)),
+  );
 }
 
 /**
@@ -153,7 +160,12 @@ export async function rawClientAs(
   });
   const kinds: CaptureKind[] = ['recording', 'transcription'];
   const callId = session.activeCallId;
-  const { signatures } = callId ? await signInPage(user, kinds.map((kind) => captureStatementBytes({ callId, kind }, fromBase64Url(publicKey)))) : { signatures: [] };
+  const { signatures } = callId
+    ? await signInPage(
+        user,
+        kinds.map((kind) => captureStatementBytes({ callId, kind }, fromBase64Url(publicKey))),
+      )
+    : { signatures: [] };
   const captureStatement = (forCall: string, kind: CaptureKind) => {
     if (forCall !== callId) throw new Error(`statements were signed for the active call ${String(callId)}, not ${forCall}`);
     return signatures[kinds.indexOf(kind)] ?? '';
@@ -165,7 +177,10 @@ export async function rawClientAs(
 export async function rawNewAccount(handle: string, serverUrl: string, secret = ed25519.utils.randomSecretKey()): Promise<SignalingClient> {
   const client = new SignalingClient(new WebSocket(new URL('/ws', serverUrl).href.replace(/^http/, 'ws')));
   await client.login(
-    { publicKey: toBase64Url(ed25519.getPublicKey(secret)), signLogin: ({ nonce, origin }) => toBase64Url(ed25519.sign(loginChallengeBytes(origin, nonce), secret)) },
+    {
+      publicKey: toBase64Url(ed25519.getPublicKey(secret)),
+      signLogin: ({ nonce, origin }) => toBase64Url(ed25519.sign(loginChallengeBytes(origin, nonce), secret)),
+    },
     { handle },
   );
   return client;

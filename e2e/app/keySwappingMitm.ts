@@ -55,7 +55,15 @@ export function keySwappingMitm(): KeySwappingMitm {
   };
   /** `signer`'s decision re-signed by the attacker's stand-in for `signer`, addressed to `peer`'s real key. */
   const forged = (callId: string, role: 'caller' | 'callee', decision: E2eeDecision, signer: string, peer: string): E2eeDecision =>
-    signDecision(fakeFor(signer).seed, { callId, role, e2ee: decision.e2ee, signerKey: fakeFor(signer).publicKey, peerKey: realKey(peer), handshake: decision.handshake, issuedAt: decision.issuedAt });
+    signDecision(fakeFor(signer).seed, {
+      callId,
+      role,
+      e2ee: decision.e2ee,
+      signerKey: fakeFor(signer).publicKey,
+      peerKey: realKey(peer),
+      handshake: decision.handshake,
+      issuedAt: decision.issuedAt,
+    });
 
   const startHandshakes = (callId: string, call: InterceptedCall): void => {
     if (call.towardCaller || !call.calleeDecision) return;

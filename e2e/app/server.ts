@@ -15,14 +15,22 @@ export const SERVER_ENTRY = 'dist/server/index.js';
  * a few seconds. The flood tests (hostile.e2e.test.ts) run with the defaults instead.
  */
 export const LOOSE_LIMIT_ARGS: readonly string[] = [
-  '--max-pending-per-address', '1000',
-  '--logins-per-minute', '100000',
-  '--logins-per-minute-total', '100000',
-  '--registrations-per-hour', '100000',
-  '--registrations-per-minute-total', '100000',
-  '--calls-per-minute', '100000',
-  '--calls-to-one-per-minute', '100000',
-  '--calls-received-per-minute', '100000',
+  '--max-pending-per-address',
+  '1000',
+  '--logins-per-minute',
+  '100000',
+  '--logins-per-minute-total',
+  '100000',
+  '--registrations-per-hour',
+  '100000',
+  '--registrations-per-minute-total',
+  '100000',
+  '--calls-per-minute',
+  '100000',
+  '--calls-to-one-per-minute',
+  '100000',
+  '--calls-received-per-minute',
+  '100000',
 ];
 
 export interface TestServer {
@@ -57,12 +65,18 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'softphone-server-')));
   const server = await launchServer(options.janus, [
     SERVER_ENTRY,
-    '--host', '127.0.0.1',
-    '--port', String(options.port ?? 0),
-    '--data-dir', dataDir,
-    '--ring-timeout', String(options.ringTimeoutSeconds ?? 30),
-    '--reconnect-grace', String(options.reconnectGraceSeconds ?? 10),
-    '--log-level', 'debug',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(options.port ?? 0),
+    '--data-dir',
+    dataDir,
+    '--ring-timeout',
+    String(options.ringTimeoutSeconds ?? 30),
+    '--reconnect-grace',
+    String(options.reconnectGraceSeconds ?? 10),
+    '--log-level',
+    'debug',
     ...(options.defaultLimits ? [] : LOOSE_LIMIT_ARGS),
   ]);
   return {

@@ -19,12 +19,7 @@ import { SETTINGS_FILE } from '../../src/main/settingsStore';
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const binary = findElectronBinary();
 const testbed = testbedJanus();
-const skipReason =
-  'missing' in binary
-    ? `the Electron binary is missing (${binary.missing})`
-    : 'skipReason' in testbed
-      ? testbed.skipReason
-      : undefined;
+const skipReason = 'missing' in binary ? `the Electron binary is missing (${binary.missing})` : 'skipReason' in testbed ? testbed.skipReason : undefined;
 if (skipReason) console.warn(`Electron e2e tests skipped: ${skipReason}`);
 
 /** One running desktop app with its own profile. */

@@ -12,7 +12,10 @@ const run = promisify(execFile);
 // Chromium runs only inside the testbed, whose client namespace has no way out but to the test host.
 const launchSkipReason = !process.env.SOFTPHONE_TESTBED
   ? 'SOFTPHONE_TESTBED is unset: run through `npx tsx scripts/testbed.ts run -- ...`'
-  : await access(CHROMIUM_EXECUTABLE).then(() => undefined, () => `${CHROMIUM_EXECUTABLE} is not installed`);
+  : await access(CHROMIUM_EXECUTABLE).then(
+      () => undefined,
+      () => `${CHROMIUM_EXECUTABLE} is not installed`,
+    );
 if (launchSkipReason) console.warn(`Chromium launch test skipped: ${launchSkipReason}`);
 
 describe('chromiumWrapperScript', () => {

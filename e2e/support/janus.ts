@@ -18,7 +18,8 @@ export interface TestbedJanus {
 export function testbedJanus(): TestbedJanus | { skipReason: string } {
   const { JANUS_WS_URL: url, JANUS_API_SECRET: apiSecret, JANUS_ADMIN_KEY: adminKey, JANUS_RECORDINGS_DIR: recordingsDir } = process.env;
   if (!url) return { skipReason: 'JANUS_WS_URL is unset: run through `npx tsx scripts/testbed.ts run -- ...`' };
-  if (!apiSecret || !adminKey || !recordingsDir) return { skipReason: 'JANUS_WS_URL is set but JANUS_API_SECRET, JANUS_ADMIN_KEY or JANUS_RECORDINGS_DIR is not' };
+  if (!apiSecret || !adminKey || !recordingsDir)
+    return { skipReason: 'JANUS_WS_URL is set but JANUS_API_SECRET, JANUS_ADMIN_KEY or JANUS_RECORDINGS_DIR is not' };
   return { url, apiSecret, adminKey, recordingsDir };
 }
 

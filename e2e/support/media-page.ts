@@ -248,4 +248,3 @@ export class MediaPage {
     return this.page.close();
   }
 }
-

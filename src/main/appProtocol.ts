@@ -13,10 +13,7 @@ export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
 };
 
-
-export type AppFileLookup =
-  | { kind: 'file'; path: string; contentType: string }
-  | { kind: 'refused'; status: 400 | 403 | 404; reason: string };
+export type AppFileLookup = { kind: 'file'; path: string; contentType: string } | { kind: 'refused'; status: 400 | 403 | 404; reason: string };
 
 /**
  * Maps an app:// URL to a file under `rootDir`. Refuses other origins, encoded separators, dot

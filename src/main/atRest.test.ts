@@ -40,8 +40,14 @@ describe('atRestProtection', () => {
   });
 
   it('claims nothing when the Linux backend is unknown, and flags the test-only plaintext mode', () => {
-    expect(atRestProtection(safe, 'linux', backend('unknown'))).toMatchObject({ protected: false, description: expect.stringMatching(/^Protection at rest unknown/) });
+    expect(atRestProtection(safe, 'linux', backend('unknown'))).toMatchObject({
+      protected: false,
+      description: expect.stringMatching(/^Protection at rest unknown/),
+    });
     expect(atRestProtection(safe, 'linux', {}).protected).toBe(false);
-    expect(atRestProtection({ kind: 'insecure-plaintext' }, 'darwin', {})).toMatchObject({ protected: false, description: expect.stringContaining('SOFTPHONE_INSECURE_PLAINTEXT_KEYS=1') });
+    expect(atRestProtection({ kind: 'insecure-plaintext' }, 'darwin', {})).toMatchObject({
+      protected: false,
+      description: expect.stringContaining('SOFTPHONE_INSECURE_PLAINTEXT_KEYS=1'),
+    });
   });
 });

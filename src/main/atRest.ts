@@ -33,7 +33,8 @@ export function atRestProtection(protection: SecretProtection, platform: NodeJS.
   if (protection.kind === 'passphrase') {
     return {
       protected: true,
-      description: 'Encrypted at rest with your passphrase, which Softphone asks for each time it starts. Without it nobody can open your identity, contacts or call history on this device.',
+      description:
+        'Encrypted at rest with your passphrase, which Softphone asks for each time it starts. Without it nobody can open your identity, contacts or call history on this device.',
     };
   }
   if (platform !== 'linux') {

@@ -14,7 +14,12 @@ function setup(conditions: Partial<AppConditions> = {}) {
   } satisfies UpdaterPort;
   const log = vi.fn();
   const clock = { now: START };
-  const updates = new AutomaticUpdates(port, () => app, log, () => clock.now);
+  const updates = new AutomaticUpdates(
+    port,
+    () => app,
+    log,
+    () => clock.now,
+  );
   const reviewAt = (now: number) => {
     clock.now = now;
     updates.review();

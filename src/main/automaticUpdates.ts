@@ -42,7 +42,14 @@ export class AutomaticUpdates {
   /** Looks at the app's state now and takes the next step, if any. */
   review(): void {
     const now = this.clock();
-    const decision = updateDecision({ ...this.conditions(), now, startedAt: this.startedAt, lastCheckAt: this.lastCheckAt, available: this.available, downloadedAt: this.downloadedAt });
+    const decision = updateDecision({
+      ...this.conditions(),
+      now,
+      startedAt: this.startedAt,
+      lastCheckAt: this.lastCheckAt,
+      available: this.available,
+      downloadedAt: this.downloadedAt,
+    });
     if (decision.off !== this.off) {
       this.off = decision.off;
       if (decision.off) this.log(`automatic updates off: ${decision.off}`);

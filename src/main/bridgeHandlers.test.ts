@@ -13,7 +13,12 @@ function setup() {
   const security: CallSecurityEngine = {
     signLogin: vi.fn(() => Promise.resolve(SIGNATURE)),
     checkInvite: vi.fn(() => ({ verdict: 'live' as const, reason: null })),
-    prepare: vi.fn(() => Promise.resolve({ decision: { e2ee: true, role: 'caller' as const, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', issuedAt: 0, signature: SIGNATURE }, peerTrust: 'pinned' as const })),
+    prepare: vi.fn(() =>
+      Promise.resolve({
+        decision: { e2ee: true, role: 'caller' as const, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', issuedAt: 0, signature: SIGNATURE },
+        peerTrust: 'pinned' as const,
+      }),
+    ),
     begin: vi.fn(() => ({ status: { state: 'handshaking' as const }, send: null })),
     receive: vi.fn(() => ({ status: { state: 'handshaking' as const }, send: null })),
     markVerified: vi.fn(() => Promise.resolve('verified' as const)),
@@ -49,8 +54,9 @@ function setup() {
   const restartApp = vi.fn();
   // The user at main's dialogs: types the passphrase, picks the file, confirms.
   const backupDialogs = {
-    askPassphrase: vi.fn(async (_request: unknown, accept: (answer: { passphrase: string; repeat: string }) => Promise<string | null>) =>
-      (await accept({ passphrase: 'a long passphrase', repeat: 'a long passphrase' })) === null,
+    askPassphrase: vi.fn(
+      async (_request: unknown, accept: (answer: { passphrase: string; repeat: string }) => Promise<string | null>) =>
+        (await accept({ passphrase: 'a long passphrase', repeat: 'a long passphrase' })) === null,
     ),
     chooseSavePath: vi.fn(async () => '/home/alice/identity.json'),
     chooseOpenPath: vi.fn(async () => '/home/alice/identity.json'),
@@ -75,7 +81,23 @@ function setup() {
     protectWithPassphrase,
   });
   const event = { sender: { postMessage: vi.fn() } };
-  return { security, keyPorts, identity, settings, contacts, history, desktop, mediaAccess, screenShare, restartApp, backupDialogs, backupFiles, protectWithPassphrase, handlers, event };
+  return {
+    security,
+    keyPorts,
+    identity,
+    settings,
+    contacts,
+    history,
+    desktop,
+    mediaAccess,
+    screenShare,
+    restartApp,
+    backupDialogs,
+    backupFiles,
+    protectWithPassphrase,
+    handlers,
+    event,
+  };
 }
 
 describe('createBridgeHandlers', () => {
@@ -224,7 +246,9 @@ describe('capture.authorize (the recording policy in main)', () => {
     vi.mocked(security.activeCall).mockReturnValue({ callId: CALL_ID, e2ee: 'off' });
     const allowed = await handlers['capture.authorize']([{ callId: CALL_ID, kind: 'transcription' }], event);
     expect(allowed).toEqual({ allowed: true, statement: expect.stringMatching(/^[A-Za-z0-9_-]{86}$/) });
-    expect(allowed.allowed && verifyCaptureStatement(allowed.statement, { callId: CALL_ID, kind: 'transcription' }, ed25519.getPublicKey(IDENTITY_SEED))).toBe(true);
+    expect(allowed.allowed && verifyCaptureStatement(allowed.statement, { callId: CALL_ID, kind: 'transcription' }, ed25519.getPublicKey(IDENTITY_SEED))).toBe(
+      true,
+    );
   });
 });
 

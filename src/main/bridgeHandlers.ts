@@ -15,7 +15,10 @@ import type { ScreenSharePicker } from './screenShare';
 import type { SettingsStore } from './settingsStore';
 
 /** The call security engine as main uses it. */
-export type CallSecurityEngine = Pick<CallSecurity, 'signLogin' | 'checkInvite' | 'prepare' | 'begin' | 'receive' | 'markVerified' | 'end' | 'activeCall' | 'authorizeCapture'>;
+export type CallSecurityEngine = Pick<
+  CallSecurity,
+  'signLogin' | 'checkInvite' | 'prepare' | 'begin' | 'receive' | 'markVerified' | 'end' | 'activeCall' | 'authorizeCapture'
+>;
 
 export interface BridgeHandlerDependencies<P> {
   identity: Pick<IdentityVault, 'info' | 'setHandle' | 'exportBackup' | 'checkBackup' | 'importBackup'>;
@@ -41,7 +44,13 @@ export interface BridgeHandlerDependencies<P> {
 /** `E` is the invoke event; its `sender` (the app window) receives each call's key port. */
 export function createBridgeHandlers<P, E extends { sender: KeyPortRecipient<P> }>(deps: BridgeHandlerDependencies<P>): BridgeHandlers<E> {
   const { identity, settings, security, contacts, history, keyPorts } = deps;
-  const backupFlow = { identity, dialogs: deps.backupDialogs, files: deps.backupFiles, inCall: () => security.activeCall() !== null, restartApp: deps.restartApp };
+  const backupFlow = {
+    identity,
+    dialogs: deps.backupDialogs,
+    files: deps.backupFiles,
+    inCall: () => security.activeCall() !== null,
+    restartApp: deps.restartApp,
+  };
   let backupOpen = false;
   const oneBackupAtATime = async <T>(flow: () => Promise<T>): Promise<T> => {
     if (backupOpen) throw new Error('An identity export, import or passphrase window is already open.');

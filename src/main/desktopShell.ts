@@ -94,7 +94,10 @@ export class DesktopShell<M> {
     tray.setToolTip(`Softphone — ${trayAppearance(presence).label}`);
     tray.setContextMenu(
       options.buildMenu(
-        trayMenuTemplate({ show: () => options.showWindow(), toggleMute: () => options.sendHostEvent({ type: 'toggle-mute' }), quit: () => options.quit() }, presence),
+        trayMenuTemplate(
+          { show: () => options.showWindow(), toggleMute: () => options.sendHostEvent({ type: 'toggle-mute' }), quit: () => options.quit() },
+          presence,
+        ),
       ),
     );
   }

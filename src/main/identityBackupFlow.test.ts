@@ -1,7 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { IdentityInfo } from '../shared/bridge';
 import { IdentityBackupError } from '../shared/identityBackup';
-import { exportIdentity, importIdentity, newPassphraseProblem, type BackupDialogs, type IdentityBackupFlowOptions, type PassphraseAnswer } from './identityBackupFlow';
+import {
+  exportIdentity,
+  importIdentity,
+  newPassphraseProblem,
+  type BackupDialogs,
+  type IdentityBackupFlowOptions,
+  type PassphraseAnswer,
+} from './identityBackupFlow';
 
 const CURRENT: IdentityInfo = { publicKey: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8', handle: 'alice', fingerprint: 'aaaa bbbb' };
 const FOUND: IdentityInfo = { publicKey: 'ZZECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8', handle: 'bob', fingerprint: 'cccc dddd' };
@@ -107,7 +114,9 @@ describe('import in main', () => {
 
   it('fails with the reason, replacing nothing, for a changed file, an empty file or during a call', async () => {
     const tampered = setup(user([{ passphrase: GOOD, repeat: '' }]).dialogs);
-    tampered.identity.checkBackup.mockRejectedValueOnce(new IdentityBackupError('tampered', 'The identity file was changed after it was exported, so it cannot be trusted or imported.'));
+    tampered.identity.checkBackup.mockRejectedValueOnce(
+      new IdentityBackupError('tampered', 'The identity file was changed after it was exported, so it cannot be trusted or imported.'),
+    );
     await expect(importIdentity(tampered.options)).rejects.toThrow('The identity file was changed after it was exported');
     expect(tampered.identity.importBackup).not.toHaveBeenCalled();
 

@@ -63,7 +63,10 @@ export class IdentityVault {
 
   /** This identity encrypted with the passphrase (shared/identityBackup.ts), as a file to save. */
   async exportBackup(passphrase: string, options?: ExportOptions): Promise<{ fileName: string; contents: string }> {
-    return { fileName: backupFileName(this.handle), contents: await exportIdentityBackup({ secretKey: this.secretKey, handle: this.handle }, passphrase, options) };
+    return {
+      fileName: backupFileName(this.handle),
+      contents: await exportIdentityBackup({ secretKey: this.secretKey, handle: this.handle }, passphrase, options),
+    };
   }
 
   /** The identity an exported file holds, without changing anything; throws IdentityBackupError. */

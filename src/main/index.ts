@@ -2,7 +2,23 @@
 // bridge, the app:// protocol and the secure window together. The decisions live in the modules
 // it imports, each tested under plain Node. Built to CommonJS (dist/main/index.cjs): __dirname is
 // the dist/main folder, next to dist/preload, dist/renderer and dist/assets.
-import { app, BrowserWindow, desktopCapturer, dialog, globalShortcut, ipcMain, Menu, MessageChannelMain, Notification, protocol, safeStorage, screen, session, shell, Tray } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  desktopCapturer,
+  dialog,
+  globalShortcut,
+  ipcMain,
+  Menu,
+  MessageChannelMain,
+  Notification,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  Tray,
+} from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SERVER_URL } from '../shared/bridge';
@@ -223,7 +239,12 @@ async function start(): Promise<void> {
       setInstallAtQuit: (on) => (autoUpdater.autoInstallOnAppQuit = on),
       installNow: () => autoUpdater.quitAndInstall(true, true),
     },
-    () => ({ packaged: app.isPackaged, automaticUpdates: settings.current().automaticUpdates, inCall: security.activeCall() !== null, windowVisible: mainWindow?.isVisible() ?? false }),
+    () => ({
+      packaged: app.isPackaged,
+      automaticUpdates: settings.current().automaticUpdates,
+      inCall: security.activeCall() !== null,
+      windowVisible: mainWindow?.isVisible() ?? false,
+    }),
     (message) => console.warn(`updates: ${message}`),
   );
   autoUpdater.on('update-available', (info) => updates.found(info.version));

@@ -38,7 +38,12 @@ function fakeHandlers(): BridgeHandlers<FakeEvent> {
     'settings.update': vi.fn(([patch]) => ({ ...DEFAULT_SETTINGS, ...patch })),
     'app.status': vi.fn(() => null),
     'devices.preview': vi.fn(() => null),
-    'call.prepare': vi.fn(() => Promise.resolve({ decision: { e2ee: true, role: 'caller' as const, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', issuedAt: 0, signature: SIGNATURE }, peerTrust: 'new' as const })),
+    'call.prepare': vi.fn(() =>
+      Promise.resolve({
+        decision: { e2ee: true, role: 'caller' as const, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', issuedAt: 0, signature: SIGNATURE },
+        peerTrust: 'new' as const,
+      }),
+    ),
     'call.checkInvite': vi.fn(() => ({ verdict: 'live' as const, reason: null })),
     'e2ee.begin': vi.fn(() => ({ status: { state: 'handshaking' as const }, send: { seq: 0, payload: 'AAAA' } })),
     'e2ee.receive': vi.fn(() => ({ status: { state: 'handshaking' as const }, send: null })),
@@ -47,8 +52,22 @@ function fakeHandlers(): BridgeHandlers<FakeEvent> {
     'contacts.list': vi.fn(() => []),
     'contacts.add': vi.fn(([{ handle, publicKey }]) => ({ handle, publicKey, fingerprint: 'abcd', verified: false, favourite: false, keyChanged: false })),
     'contacts.remove': vi.fn(() => null),
-    'contacts.setFavourite': vi.fn(([{ handle, favourite }]) => ({ handle, publicKey: PUBLIC_KEY, fingerprint: 'abcd', verified: false, favourite, keyChanged: false })),
-    'contacts.acceptKey': vi.fn(([{ handle }]) => ({ handle, publicKey: PUBLIC_KEY, fingerprint: 'abcd', verified: false, favourite: false, keyChanged: false })),
+    'contacts.setFavourite': vi.fn(([{ handle, favourite }]) => ({
+      handle,
+      publicKey: PUBLIC_KEY,
+      fingerprint: 'abcd',
+      verified: false,
+      favourite,
+      keyChanged: false,
+    })),
+    'contacts.acceptKey': vi.fn(([{ handle }]) => ({
+      handle,
+      publicKey: PUBLIC_KEY,
+      fingerprint: 'abcd',
+      verified: false,
+      favourite: false,
+      keyChanged: false,
+    })),
     'history.list': vi.fn(() => []),
     'history.record': vi.fn(() => null),
     'history.markSeen': vi.fn(() => null),
@@ -75,7 +94,11 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('registerBridgeHandlers', () => {
   it('registers one softphone:<channel> handler per channel of the contract', () => {
-    expect([...ipc.listeners.keys()].sort()).toEqual(Object.keys(desktopContract).map((channel) => `softphone:${channel}`).sort());
+    expect([...ipc.listeners.keys()].sort()).toEqual(
+      Object.keys(desktopContract)
+        .map((channel) => `softphone:${channel}`)
+        .sort(),
+    );
     expect(BRIDGE_CHANNELS).toHaveLength(Object.keys(desktopContract).length);
     expect(ipcChannel('call.end')).toBe('softphone:call.end');
   });

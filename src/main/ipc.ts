@@ -26,11 +26,7 @@ export function isAppMainFrame(frame: Pick<WebFrameMain, 'url' | 'parent'> | nul
   return frame !== null && frame !== undefined && frame.parent === null && isAppUrl(frame.url);
 }
 
-export function registerBridgeHandlers<E>(
-  ipcMain: InvokeRegistry<E>,
-  handlers: BridgeHandlers<E>,
-  isTrustedSender: (event: E) => boolean,
-): void {
+export function registerBridgeHandlers<E>(ipcMain: InvokeRegistry<E>, handlers: BridgeHandlers<E>, isTrustedSender: (event: E) => boolean): void {
   for (const channel of BRIDGE_CHANNELS) {
     ipcMain.handle(ipcChannel(channel), (event, ...args) => handleInvoke(channel, handlers, isTrustedSender, event, args));
   }

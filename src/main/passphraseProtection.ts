@@ -80,7 +80,8 @@ export async function resealStores(dir: string, protection: SecretProtection): P
 
 /** The Settings action: chooses a passphrase in main's window, seals the stores with it, restarts. */
 export async function protectWithPassphrase(current: SecretProtection, options: PassphraseProtectionOptions): Promise<BackupOutcome> {
-  if (current.kind !== 'safe-storage') throw new Error('The stores on this device are not sealed with the system’s store, so there is nothing to protect with a passphrase.');
+  if (current.kind !== 'safe-storage')
+    throw new Error('The stores on this device are not sealed with the system’s store, so there is nothing to protect with a passphrase.');
   if (options.inCall()) throw new Error('Not during a call: Softphone restarts once the passphrase is set.');
   const chosen: { passphrase: string | null } = { passphrase: null };
   const accepted = await options.dialogs.askPassphrase(NEW_STORE_PASSPHRASE_REQUEST, async (answer) => {

@@ -118,7 +118,12 @@ export async function createPassphraseStore(dir: string, passphrase: string, log
   const salt = randomBytes(16);
   const { key, check } = await deriveKeys(NewBackupPassphrase.parse(passphrase), salt, log2N);
   key.fill(0);
-  const file: PassphraseStoreFile = { format: FORMAT, version: 1, kdf: { name: 'scrypt', log2N, r: 8, p: 1, salt: toBase64Url(salt) }, check: toBase64Url(check) };
+  const file: PassphraseStoreFile = {
+    format: FORMAT,
+    version: 1,
+    kdf: { name: 'scrypt', log2N, r: 8, p: 1, salt: toBase64Url(salt) },
+    check: toBase64Url(check),
+  };
   await writeFileAtomic(join(dir, PASSPHRASE_STORE_FILE), `${JSON.stringify(file, null, 2)}\n`);
   const sealer = await PassphraseSealer.unlock(file, passphrase);
   if (!sealer) throw new Error('the passphrase file just written does not open');

@@ -89,7 +89,15 @@ function askPassphrase(host: PassphraseWindowHost, request: PassphraseRequest, a
       autoHideMenuBar: true,
       show: false,
       title: request.title,
-      webPreferences: { preload: host.preloadPath, sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, devTools: false, spellcheck: false },
+      webPreferences: {
+        preload: host.preloadPath,
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        devTools: false,
+        spellcheck: false,
+      },
     });
     let settled = false;
     const finish = (settle: () => void) => {
@@ -139,7 +147,15 @@ export function electronBackupDialogs(host: PassphraseWindowHost): BackupDialogs
     async confirmReplace(found, current) {
       const text = replaceConfirmation(found, current);
       // The safe choice is the default and what Escape picks.
-      const options = { type: 'warning' as const, title: 'Import identity', ...text, buttons: ['Cancel', 'Replace My Identity'], defaultId: 0, cancelId: 0, noLink: true };
+      const options = {
+        type: 'warning' as const,
+        title: 'Import identity',
+        ...text,
+        buttons: ['Cancel', 'Replace My Identity'],
+        defaultId: 0,
+        cancelId: 0,
+        noLink: true,
+      };
       const parent = host.parent();
       const { response } = parent ? await host.dialog.showMessageBox(parent, options) : await host.dialog.showMessageBox(options);
       return response === 1;

@@ -128,6 +128,8 @@ describe('sealedFileIn', () => {
   it('names the file in the store folder and passes on the protection and the clock', () => {
     const protection = sealed();
     expect(sealedFileIn({ dir: folder.dir, protection, now }, { name: 'secret.json', what: 'The secret file', schema: Secret })).toEqual(options(protection));
-    expect(sealedFileIn({ dir: folder.dir, protection: plaintext }, { name: 'secret.json', what: 'The secret file', schema: Secret })).not.toHaveProperty('now');
+    expect(sealedFileIn({ dir: folder.dir, protection: plaintext }, { name: 'secret.json', what: 'The secret file', schema: Secret })).not.toHaveProperty(
+      'now',
+    );
   });
 });

@@ -4,8 +4,7 @@
 import { SecretStoreLockedError, StoreUnreadableError } from './sealedFile';
 
 export type StartupProblem =
-  | { kind: 'choice'; message: string; detail: string; buttons: [quit: string, startAfresh: string] }
-  | { kind: 'fatal'; message: string };
+  { kind: 'choice'; message: string; detail: string; buttons: [quit: string, startAfresh: string] } | { kind: 'fatal'; message: string };
 
 /** How to present `error` from opening a store; null when it is not a store problem (a bug: rethrow). */
 export function describeStartupProblem(error: unknown, startAfresh: string): StartupProblem | null {
@@ -13,9 +12,7 @@ export function describeStartupProblem(error: unknown, startAfresh: string): Sta
     return {
       kind: 'choice',
       message: error.message,
-      detail:
-        'Quit to restore the file from a backup, or continue and Softphone will start without it. ' +
-        'The kept file is not read again.',
+      detail: 'Quit to restore the file from a backup, or continue and Softphone will start without it. ' + 'The kept file is not read again.',
       buttons: ['Quit', startAfresh],
     };
   }

@@ -27,7 +27,12 @@ describe('updateDecision', () => {
   });
 
   it('does nothing when automatic updates are off, not even installing at quit what was downloaded before', () => {
-    expect(at({ automaticUpdates: false, available: '1.2.0' })).toMatchObject({ check: false, download: false, installAtQuit: false, off: expect.stringMatching(/turned off/) });
+    expect(at({ automaticUpdates: false, available: '1.2.0' })).toMatchObject({
+      check: false,
+      download: false,
+      installAtQuit: false,
+      off: expect.stringMatching(/turned off/),
+    });
     expect(at({ automaticUpdates: false, downloadedAt: START })).toMatchObject({ installNow: false, installAtQuit: false });
   });
 
@@ -46,7 +51,13 @@ describe('updateDecision', () => {
   });
 
   it('installs a downloaded update at quit, and checks and downloads no more', () => {
-    expect(at({ downloadedAt: START, now: START + CHECK_INTERVAL_MS * 2 })).toEqual({ check: false, download: false, installNow: false, installAtQuit: true, off: null });
+    expect(at({ downloadedAt: START, now: START + CHECK_INTERVAL_MS * 2 })).toEqual({
+      check: false,
+      download: false,
+      installNow: false,
+      installAtQuit: true,
+      off: null,
+    });
   });
 
   it('installs without a quit only after a day, with the window hidden and no call on', () => {

@@ -26,11 +26,23 @@ describe('placeWindow', () => {
   });
 
   it('centers a window only a sliver of which would show', () => {
-    expect(placeWindow({ x: 1400, y: 100, width: 480, height: 760, maximized: false }, [laptop])).toEqual({ x: 480, y: 55, width: 480, height: 760, maximized: false });
+    expect(placeWindow({ x: 1400, y: 100, width: 480, height: 760, maximized: false }, [laptop])).toEqual({
+      x: 480,
+      y: 55,
+      width: 480,
+      height: 760,
+      maximized: false,
+    });
   });
 
   it('shrinks a window larger than its screen', () => {
-    expect(placeWindow({ x: 0, y: 0, width: 3000, height: 2000, maximized: false }, [laptop])).toEqual({ x: 0, y: 0, width: 1440, height: 870, maximized: false });
+    expect(placeWindow({ x: 0, y: 0, width: 3000, height: 2000, maximized: false }, [laptop])).toEqual({
+      x: 0,
+      y: 0,
+      width: 1440,
+      height: 870,
+      maximized: false,
+    });
   });
 
   it.each([null, 'x', { x: 0, y: 0, width: 10, height: 10, maximized: false }, { x: 0.5, y: 0, width: 500, height: 700, maximized: false }])(

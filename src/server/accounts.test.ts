@@ -51,7 +51,10 @@ describe('AccountStore', () => {
     expect(store.byHandle('alice')?.publicKey).toBe(keyA);
     store.close();
     const check = new Database(file, { readonly: true });
-    const columns = check.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('accounts')").all().map((column) => column.name);
+    const columns = check
+      .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('accounts')")
+      .all()
+      .map((column) => column.name);
     check.close();
     expect(columns).toEqual(['public_key', 'handle']);
   });

@@ -26,10 +26,7 @@ export interface CallEnd {
   by?: Party;
 }
 
-export type Transition =
-  | { ok: true; state: Exclude<CallState, 'ended'> }
-  | { ok: true; state: 'ended'; end: CallEnd }
-  | { ok: false; error: string };
+export type Transition = { ok: true; state: Exclude<CallState, 'ended'> } | { ok: true; state: 'ended'; end: CallEnd } | { ok: false; error: string };
 
 const reject = (error: string): Transition => ({ ok: false, error });
 const end = (reason: EndReason, by?: Party): Transition => ({ ok: true, state: 'ended', end: by ? { reason, by } : { reason } });

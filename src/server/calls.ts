@@ -6,19 +6,10 @@ import { otherParty, transition, type CallEnd, type CallEvent, type CallState, t
 import { retryText, type CallLimits } from './limits';
 import type { Logger } from './log';
 import type { MediaEvent, MediaRoom } from './janus/gateway';
-import type {
-  CallId,
-  ClientMessage,
-  E2eeDecision,
-  ErrorCode,
-  ServerMessageBody,
-} from '../shared/protocol';
+import type { CallId, ClientMessage, E2eeDecision, ErrorCode, ServerMessageBody } from '../shared/protocol';
 
 /** The part of a Janus room the call service uses (a fake stands in for it in unit tests). */
-export type CallRoom = Pick<
-  MediaRoom,
-  'id' | 'e2ee' | 'onEvent' | 'publish' | 'subscribe' | 'startSubscription' | 'trickle' | 'destroy'
->;
+export type CallRoom = Pick<MediaRoom, 'id' | 'e2ee' | 'onEvent' | 'publish' | 'subscribe' | 'startSubscription' | 'trickle' | 'destroy'>;
 
 /** A call as one of its parties may see it (recording asks this before it records anything). */
 export interface ParticipantCall {
@@ -144,10 +135,7 @@ export class CallService {
       case 'call.fail': {
         const call = this.own(from, message.callId);
         const by = this.partyOfHandle(call, from.handle);
-        const event: CallEvent =
-          message.type === 'call.fail'
-            ? { type: 'failure', reason: message.reason, by }
-            : { type: REQUEST_EVENTS[message.type], by };
+        const event: CallEvent = message.type === 'call.fail' ? { type: 'failure', reason: message.reason, by } : { type: REQUEST_EVENTS[message.type], by };
         return this.request(call, event);
       }
       case 'media.publish':
@@ -215,8 +203,7 @@ export class CallService {
   // ---- requests ---------------------------------------------------------------------------------
 
   private invite(from: Account, message: Extract<CallRequest, { type: 'call.invite' }>): void {
-    const refuse = (reason: CallEnd['reason']) =>
-      this.ports.send(from.handle, { type: 'call.ended', re: message.id, callId: message.callId, reason });
+    const refuse = (reason: CallEnd['reason']) => this.ports.send(from.handle, { type: 'call.ended', re: message.id, callId: message.callId, reason });
     const placed = this.ports.limits.placed(from.handle);
     if (placed > 0) throw new CallError('rate-limited', `Too many calls from you: try again ${retryText(placed)}`);
     if (this.callOf.has(from.handle)) throw new CallError('not-allowed', 'you are already in a call');

@@ -25,8 +25,17 @@ describe('server configuration', () => {
   it('takes each limit from its flag, with defaults a deployment can keep', () => {
     const defaults = loadConfig([], janusEnv).limits;
     expect(defaults).toEqual(DEFAULT_LIMITS);
-    const set = loadConfig(['--calls-to-one-per-minute', '2', '--max-pending-per-address', '5', '--registrations-per-hour', '3', '--trust-proxy'], janusEnv).limits;
-    expect(set).toMatchObject({ callsToOnePerMinute: 2, pendingPerAddress: 5, registrationsPerAddressPerHour: 3, trustProxy: true, callsPerMinute: DEFAULT_LIMITS.callsPerMinute });
+    const set = loadConfig(
+      ['--calls-to-one-per-minute', '2', '--max-pending-per-address', '5', '--registrations-per-hour', '3', '--trust-proxy'],
+      janusEnv,
+    ).limits;
+    expect(set).toMatchObject({
+      callsToOnePerMinute: 2,
+      pendingPerAddress: 5,
+      registrationsPerAddressPerHour: 3,
+      trustProxy: true,
+      callsPerMinute: DEFAULT_LIMITS.callsPerMinute,
+    });
     expect(() => loadConfig(['--messages-per-second', '0'], janusEnv)).toThrow(/limits\.messagesPerSecond/);
     // Every limit the help lists is a flag the server takes.
     const limitFlags = [...(CONFIG_HELP.split('Limits')[1] ?? '').matchAll(/--[a-z-]+/g)].map((match) => match[0]);
@@ -46,7 +55,10 @@ describe('server configuration', () => {
       'https://phone.example.org',
       'http://10.0.0.5:8080',
     ]);
-    expect(loadConfig(['--public-origin', 'https://a.example', '--public-origin', 'https://b.example/'], janusEnv).publicOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(loadConfig(['--public-origin', 'https://a.example', '--public-origin', 'https://b.example/'], janusEnv).publicOrigins).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
     expect(() => loadConfig(['--public-origin', 'https://a.example/ws'], janusEnv)).toThrow(/publicOrigins[\s\S]*not an origin/);
     expect(() => loadConfig(['--public-origin', 'phone.example.org'], janusEnv)).toThrow(/not an origin/);
   });

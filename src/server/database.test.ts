@@ -49,11 +49,15 @@ describe('the accounts database', () => {
     ['truncated', (file: string) => fs.truncateSync(file, 1000), /damaged|lost its tables/],
     ['corrupt', (file: string) => fs.writeFileSync(file, Buffer.alloc(8192, 0x5a)), /damaged/],
     ['missing', (file: string) => fs.rmSync(file), /is missing/],
-    ['of a newer schema', (file: string) => {
-      const db = new Database(file);
-      db.pragma('user_version = 7');
-      db.close();
-    }, /schema version 7, newer than this server's 1/],
+    [
+      'of a newer schema',
+      (file: string) => {
+        const db = new Database(file);
+        db.pragma('user_version = 7');
+        db.close();
+      },
+      /schema version 7, newer than this server's 1/,
+    ],
   ])('refuses to start when it comes back %s', (_what, damage, message) => {
     const file = initialisedAccounts();
     for (const extra of ['-wal', '-shm']) fs.rmSync(file + extra, { force: true });

@@ -61,7 +61,9 @@ export function openDatabase(file: string, schema: DatabaseSchema): Database.Dat
       throw new DataDirError(`${schema.what} ${file} is damaged (${describe(error)}). ${restore}`);
     }
     if (found > version) {
-      throw new DataDirError(`${schema.what} ${file} has schema version ${found}, newer than this server's ${version}: run the newer server, or restore a backup made by this one.`);
+      throw new DataDirError(
+        `${schema.what} ${file} has schema version ${found}, newer than this server's ${version}: run the newer server, or restore a backup made by this one.`,
+      );
     }
     const hasTables = schema.tables.every((table) => tableExists(db, table));
     if (marked && (found === 0 || !hasTables)) {
@@ -73,7 +75,8 @@ export function openDatabase(file: string, schema: DatabaseSchema): Database.Dat
     // The schema reaches the database file itself before the marker says it exists (in WAL mode
     // it could otherwise sit only in the -wal file, and a crash would leave a 0-byte database).
     db.pragma('wal_checkpoint(TRUNCATE)');
-    if (!marked) fs.writeFileSync(markerPath(file), `${JSON.stringify({ database: path.basename(file), initialisedAt: new Date().toISOString() })}\n`, { mode: 0o600 });
+    if (!marked)
+      fs.writeFileSync(markerPath(file), `${JSON.stringify({ database: path.basename(file), initialisedAt: new Date().toISOString() })}\n`, { mode: 0o600 });
     return db;
   } catch (error) {
     db.close();

@@ -33,8 +33,26 @@ beforeAll(async () => {
   // The limits across connections and accounts have their own tests; here they are wide open so
   // every message reaches the parser and the legitimate pair is never refused for its pace.
   const open = 1_000_000;
-  const limits = { pendingPerAddress: 1000, loginsPerAddressPerMinute: open, loginsPerMinute: open, registrationsPerAddressPerHour: open, registrationsPerMinute: open, callsPerMinute: open, callsToOnePerMinute: open, callsReceivedPerMinute: open, messagesPerSecond: open };
-  signaling = new SignalingServer({ accounts, rooms, limits, log: { ...silentLog, error: (msg) => serverErrors.push(msg) }, ringTimeoutMs: 10_000, connectTimeoutMs: 10_000, reconnectGraceMs: 1000 });
+  const limits = {
+    pendingPerAddress: 1000,
+    loginsPerAddressPerMinute: open,
+    loginsPerMinute: open,
+    registrationsPerAddressPerHour: open,
+    registrationsPerMinute: open,
+    callsPerMinute: open,
+    callsToOnePerMinute: open,
+    callsReceivedPerMinute: open,
+    messagesPerSecond: open,
+  };
+  signaling = new SignalingServer({
+    accounts,
+    rooms,
+    limits,
+    log: { ...silentLog, error: (msg) => serverErrors.push(msg) },
+    ringTimeoutMs: 10_000,
+    connectTimeoutMs: 10_000,
+    reconnectGraceMs: 1000,
+  });
   server = http.createServer();
   server.on('upgrade', (request, socket, head) => signaling.handleUpgrade(request, socket, head));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -52,24 +70,32 @@ afterAll(async () => {
 const b64 = (chars: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9_-]{${chars}}$`));
 const handle = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{1,12}[a-z0-9]$/);
 const callId = b64(22);
-const decision = fc.record({ e2ee: fc.boolean(), role: fc.constantFrom('caller', 'callee'), handshake: fc.constant(CALL_HANDSHAKE_SUITE), issuedAt: fc.nat(), signature: b64(86) });
+const decision = fc.record({
+  e2ee: fc.boolean(),
+  role: fc.constantFrom('caller', 'callee'),
+  handshake: fc.constant(CALL_HANDSHAKE_SUITE),
+  issuedAt: fc.nat(),
+  signature: b64(86),
+});
 
 /** Messages that parse: every request type an attacker could send. */
-const valid: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
-  fc.record({ type: fc.constant('ping') }),
-  fc.record({ type: fc.constant('lookup'), handle }),
-  fc.record({ type: fc.constant('presence.watch'), handles: fc.array(handle, { maxLength: 20 }) }),
-  fc.record({ type: fc.constant('presence.set'), status: fc.constantFrom('available', 'dnd') }),
-  fc.record({ type: fc.constant('register'), handle, publicKey: b64(43), signature: b64(86) }),
-  fc.record({ type: fc.constant('login'), publicKey: b64(43), signature: b64(86) }),
-  fc.record({ type: fc.constant('call.invite'), callId, to: handle, video: fc.boolean(), decision }),
-  fc.record({ type: fc.constant('call.accept'), callId, decision }),
-  fc.record({ type: fc.constantFrom('call.decline', 'call.cancel', 'call.hangup', 'recording.stop', 'transcription.stop'), callId }),
-  fc.record({ type: fc.constant('call.hold'), callId, onHold: fc.boolean() }),
-  fc.record({ type: fc.constant('e2ee.handshake'), callId, seq: fc.integer({ min: 0, max: 7 }), payload: fc.stringMatching(/^[A-Za-z0-9_-]{1,100}$/) }),
-  fc.record({ type: fc.constant('media.trickle'), callId, leg: fc.constantFrom('publisher', 'subscriber'), candidate: fc.constant(null) }),
-  fc.record({ type: fc.constant('recordings.list') }),
-).map((body) => ({ v: 1, ...body }));
+const valid: fc.Arbitrary<Record<string, unknown>> = fc
+  .oneof(
+    fc.record({ type: fc.constant('ping') }),
+    fc.record({ type: fc.constant('lookup'), handle }),
+    fc.record({ type: fc.constant('presence.watch'), handles: fc.array(handle, { maxLength: 20 }) }),
+    fc.record({ type: fc.constant('presence.set'), status: fc.constantFrom('available', 'dnd') }),
+    fc.record({ type: fc.constant('register'), handle, publicKey: b64(43), signature: b64(86) }),
+    fc.record({ type: fc.constant('login'), publicKey: b64(43), signature: b64(86) }),
+    fc.record({ type: fc.constant('call.invite'), callId, to: handle, video: fc.boolean(), decision }),
+    fc.record({ type: fc.constant('call.accept'), callId, decision }),
+    fc.record({ type: fc.constantFrom('call.decline', 'call.cancel', 'call.hangup', 'recording.stop', 'transcription.stop'), callId }),
+    fc.record({ type: fc.constant('call.hold'), callId, onHold: fc.boolean() }),
+    fc.record({ type: fc.constant('e2ee.handshake'), callId, seq: fc.integer({ min: 0, max: 7 }), payload: fc.stringMatching(/^[A-Za-z0-9_-]{1,100}$/) }),
+    fc.record({ type: fc.constant('media.trickle'), callId, leg: fc.constantFrom('publisher', 'subscriber'), candidate: fc.constant(null) }),
+    fc.record({ type: fc.constant('recordings.list') }),
+  )
+  .map((body) => ({ v: 1, ...body }));
 
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -105,7 +131,11 @@ const hostile: fc.Arbitrary<string> = fc.oneof(
   fc.anything({ maxDepth: 6 }).map((value) => JSON.stringify(value) ?? 'undefined'),
 );
 
-const anyMessage: fc.Arbitrary<string> = fc.oneof(valid.map((message) => JSON.stringify(message)), mutated, hostile);
+const anyMessage: fc.Arbitrary<string> = fc.oneof(
+  valid.map((message) => JSON.stringify(message)),
+  mutated,
+  hostile,
+);
 
 // ---- the attacker's connection ------------------------------------------------------------------
 

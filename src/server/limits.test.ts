@@ -37,8 +37,18 @@ describe('takeAll', () => {
     const { now } = clock();
     const wide = new RateLimiter(10, 60_000, 100, now);
     const narrow = new RateLimiter(1, 60_000, 100, now);
-    expect(takeAll([[wide, 'x'], [narrow, 'y']])).toBe(0);
-    expect(takeAll([[wide, 'x'], [narrow, 'y']])).toBe(60_000);
+    expect(
+      takeAll([
+        [wide, 'x'],
+        [narrow, 'y'],
+      ]),
+    ).toBe(0);
+    expect(
+      takeAll([
+        [wide, 'x'],
+        [narrow, 'y'],
+      ]),
+    ).toBe(60_000);
     expect(wide.waitMs('x')).toBe(0);
     for (let i = 0; i < 9; i++) expect(wide.take('x')).toBe(0);
     expect(wide.take('x')).toBeGreaterThan(0);

@@ -34,11 +34,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const now = options.now ?? (() => new Date());
   const base = options.base ?? {};
 
-  const log = (level: LogLevel) => (msg: string, fields: LogFields = {}) => {
-    if (LOG_LEVELS.indexOf(level) < threshold) return;
-    const entry = { time: now().toISOString(), level, msg: clip(msg), ...sanitize({ ...base, ...fields }, 0) };
-    write(`${JSON.stringify(entry)}\n`);
-  };
+  const log =
+    (level: LogLevel) =>
+    (msg: string, fields: LogFields = {}) => {
+      if (LOG_LEVELS.indexOf(level) < threshold) return;
+      const entry = { time: now().toISOString(), level, msg: clip(msg), ...sanitize({ ...base, ...fields }, 0) };
+      write(`${JSON.stringify(entry)}\n`);
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 

@@ -68,7 +68,9 @@ describe('HTTP entry points', () => {
     // Linux: /proc/self/mem stats as a regular file and fails to read at offset 0.
     fs.symlinkSync('/proc/self/mem', path.join(dir, 'web', 'broken.js'));
     running = await startServer(testConfig(path.join(dir, 'data'), path.join(dir, 'web')), silentLog);
-    await fetch(new URL('broken.js', running.url)).then((response) => response.arrayBuffer()).catch(() => null);
+    await fetch(new URL('broken.js', running.url))
+      .then((response) => response.arrayBuffer())
+      .catch(() => null);
     expect((await fetch(running.url)).status).toBe(200);
   });
 

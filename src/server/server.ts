@@ -62,7 +62,10 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
 
   const web = createWebHandler({
     webRoot: config.webRoot,
-    health: () => ({ ok: media.connected, details: { janus: media.connected, connections: signaling.connectionCount, calls: signaling.callService.liveCalls } }),
+    health: () => ({
+      ok: media.connected,
+      details: { janus: media.connected, connections: signaling.connectionCount, calls: signaling.callService.liveCalls },
+    }),
     serveSourceMaps: config.serveSourceMaps,
   });
   // Each entry point answers its own failure: one bad request never reaches the process.

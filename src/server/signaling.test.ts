@@ -77,7 +77,13 @@ async function challenged(url: string): Promise<{ client: SignalingClient; nonce
 }
 
 const callId = (n: number) => `call${String(n).padStart(18, '0')}`;
-const decision = (role: 'caller' | 'callee', e2ee = true) => ({ e2ee, role, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', issuedAt: 0, signature: 'S'.repeat(86) });
+const decision = (role: 'caller' | 'callee', e2ee = true) => ({
+  e2ee,
+  role,
+  handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256',
+  issuedAt: 0,
+  signature: 'S'.repeat(86),
+});
 
 async function twoUsers(harness: Harness) {
   const alice = new TestUser('alice');
@@ -279,9 +285,7 @@ describe('calls', () => {
     await bob.next('call.incoming');
     await bob.client.request({ type: 'call.accept', callId: callId(2), decision: decision('callee', false) });
     expect(await alice.next('call.accepted')).toMatchObject({ roomE2ee: false, decision: { e2ee: false } });
-    await expect(
-      alice.client.request({ type: 'e2ee.handshake', callId: callId(2), seq: 0, payload: 'abc' }),
-    ).rejects.toMatchObject({ code: 'not-allowed' });
+    await expect(alice.client.request({ type: 'e2ee.handshake', callId: callId(2), seq: 0, payload: 'abc' })).rejects.toMatchObject({ code: 'not-allowed' });
   });
 
   it('refuses plain media in an E2EE room', async () => {
@@ -290,9 +294,9 @@ describe('calls', () => {
     await alice.client.request({ type: 'call.invite', callId: callId(3), to: 'bob', video: false, decision: decision('caller') });
     await bob.next('call.incoming');
     await bob.client.request({ type: 'call.accept', callId: callId(3), decision: decision('callee') });
-    await expect(
-      alice.client.request({ type: 'media.publish', callId: callId(3), jsep: { type: 'offer', sdp: 'x' }, e2ee: false }),
-    ).rejects.toMatchObject({ code: 'not-allowed' });
+    await expect(alice.client.request({ type: 'media.publish', callId: callId(3), jsep: { type: 'offer', sdp: 'x' }, e2ee: false })).rejects.toMatchObject({
+      code: 'not-allowed',
+    });
   });
 
   it.each([
@@ -431,7 +435,13 @@ describe('presence', () => {
     bob.client.close();
     expect(await alice.next('presence')).toMatchObject({ handle: 'bob', status: 'offline' });
     // A lookup gives the stranger the key, and nothing about presence.
-    expect(await mallory.client.request({ type: 'lookup', handle: 'bob' })).toEqual({ v: 1, type: 'lookup.result', re: expect.any(Number), handle: 'bob', publicKey: bob.publicKey });
+    expect(await mallory.client.request({ type: 'lookup', handle: 'bob' })).toEqual({
+      v: 1,
+      type: 'lookup.result',
+      re: expect.any(Number),
+      handle: 'bob',
+      publicKey: bob.publicKey,
+    });
     expect(mallory.received('presence')).toEqual([]);
   });
 
@@ -524,7 +534,14 @@ describe('limits across connections and accounts', () => {
       }),
     );
     const outcomes = await Promise.all(
-      callers.flatMap((user, i) => Array.from({ length: 10 }, (_, k) => invite(user, 200 + i * 10 + k, 'bob').then((answer) => answer.type, (error: SignalingError) => error.code))),
+      callers.flatMap((user, i) =>
+        Array.from({ length: 10 }, (_, k) =>
+          invite(user, 200 + i * 10 + k, 'bob').then(
+            (answer) => answer.type,
+            (error: SignalingError) => error.code,
+          ),
+        ),
+      ),
     );
     await bob.client.request({ type: 'ping' });
     // Do-not-disturb holds: nothing rings, and at most the limit shows up as missed.
@@ -546,12 +563,20 @@ describe('limits across connections and accounts', () => {
     const results: string[] = [];
     for (let i = 0; i < 6; i++) {
       const user = new TestUser(`flood${i}`);
-      results.push(await user.connect(harness.url).then(() => 'registered', (error: SignalingError) => error.code));
+      results.push(
+        await user.connect(harness.url).then(
+          () => 'registered',
+          (error: SignalingError) => error.code,
+        ),
+      );
       user.client.close();
     }
     expect(results).toEqual(['registered', 'registered', 'registered', 'rate-limited', 'rate-limited', 'rate-limited']);
     // Six attempts used the six logins a minute this address has: a known account waits too.
-    await expect(new TestUser('flood9').connect(harness.url)).rejects.toMatchObject({ code: 'rate-limited', message: expect.stringMatching(/^Too many logins from this address/) });
+    await expect(new TestUser('flood9').connect(harness.url)).rejects.toMatchObject({
+      code: 'rate-limited',
+      message: expect.stringMatching(/^Too many logins from this address/),
+    });
   });
 
   it('refuses connections past the count not logged in from one address, and takes them again after a login', async () => {
@@ -579,7 +604,15 @@ describe('limits across connections and accounts', () => {
   it('limits messages per account across its connections', async () => {
     const harness = await startHarness({ limits: { messagesPerSecond: 5 } });
     const { alice } = await twoUsers(harness);
-    const lookups = () => Promise.all(Array.from({ length: 6 }, () => alice.client.request({ type: 'lookup', handle: 'bob' }).then(() => 'ok', (error: SignalingError) => error.code)));
+    const lookups = () =>
+      Promise.all(
+        Array.from({ length: 6 }, () =>
+          alice.client.request({ type: 'lookup', handle: 'bob' }).then(
+            () => 'ok',
+            (error: SignalingError) => error.code,
+          ),
+        ),
+      );
     expect(await lookups()).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
     alice.client.close();
     await alice.connect(harness.url, false);

@@ -213,7 +213,10 @@ export class SignalingServer {
     const release = this.limits.pending.admit(address);
     if (!release) {
       // Refused before the WebSocket exists: too many connections are waiting to log in.
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 10\r\nContent-Type: text/plain\r\n\r\ntoo many connections not logged in: try again later\n', () => socket.destroy());
+      socket.end(
+        'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 10\r\nContent-Type: text/plain\r\n\r\ntoo many connections not logged in: try again later\n',
+        () => socket.destroy(),
+      );
       return;
     }
     socket.once('close', release);
@@ -354,7 +357,12 @@ export class SignalingServer {
         const wait = this.limits.registration(connection.address);
         if (wait > 0) return connection.error('rate-limited', `Too many new accounts from this address: try again ${retryText(wait)}`, message.id);
         const result = this.options.accounts.register(message.handle, message.publicKey);
-        if (!result.ok) return connection.error(result.reason, result.reason === 'handle-taken' ? `the handle ${message.handle} is taken` : 'this key is already registered', message.id);
+        if (!result.ok)
+          return connection.error(
+            result.reason,
+            result.reason === 'handle-taken' ? `the handle ${message.handle} is taken` : 'this key is already registered',
+            message.id,
+          );
         account = result.account;
         this.log.info('account registered');
       }

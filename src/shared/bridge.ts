@@ -267,7 +267,10 @@ export const ScreenSource = z.object({
   name: z.string().max(300),
   kind: z.enum(['screen', 'window']),
   /** A small picture of it, as a PNG data: URL (empty when the system gave none). */
-  thumbnail: z.string().max(1_000_000).regex(/^(data:image\/png;base64,[A-Za-z0-9+/=]*)?$/, 'not a PNG data URL'),
+  thumbnail: z
+    .string()
+    .max(1_000_000)
+    .regex(/^(data:image\/png;base64,[A-Za-z0-9+/=]*)?$/, 'not a PNG data URL'),
 });
 export type ScreenSource = z.infer<typeof ScreenSource>;
 

@@ -33,7 +33,10 @@ describe('recording and transcription requests', () => {
   it('asks for a link to one of the files a recording can have, and nothing else', () => {
     expect(parseClientMessage(json({ type: 'recording.link', recordingId: RECORDING, file: 'transcript.json' })).ok).toBe(true);
     for (const file of ['../recordings.db', 'mixed.mp3', 'accounts.db', '']) {
-      expect(parseClientMessage(json({ type: 'recording.link', recordingId: RECORDING, file }))).toMatchObject({ ok: false, error: expect.stringMatching(/^file: /) });
+      expect(parseClientMessage(json({ type: 'recording.link', recordingId: RECORDING, file }))).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/^file: /),
+      });
     }
     expect(parseClientMessage(json({ type: 'recordings.list' })).ok).toBe(true);
   });
@@ -43,10 +46,25 @@ describe('what the server says about capture', () => {
   it('tells both parties the capture state, the transcript, the result and failures', () => {
     for (const message of [
       { type: 'call.capture', callId: CALL, recording: true, transcribing: false, by: 'alice' },
-      { type: 'transcript.segment', callId: CALL, recordingId: RECORDING, speaker: 'bob', role: 'callee', startMs: 1200, endMs: 3400, text: 'nine eight seven' },
+      {
+        type: 'transcript.segment',
+        callId: CALL,
+        recordingId: RECORDING,
+        speaker: 'bob',
+        role: 'callee',
+        startMs: 1200,
+        endMs: 3400,
+        text: 'nine eight seven',
+      },
       { type: 'recording.ready', callId: CALL, recording: summary },
       { type: 'capture.failed', callId: CALL, kind: 'transcription', message: 'Transcription failed: the server’s disk is full.' },
-      { type: 'recording.link.result', recordingId: RECORDING, file: 'mixed.wav', path: `/api/recordings/${RECORDING}/mixed.wav?token=${'t'.repeat(43)}`, expiresAt: 1 },
+      {
+        type: 'recording.link.result',
+        recordingId: RECORDING,
+        file: 'mixed.wav',
+        path: `/api/recordings/${RECORDING}/mixed.wav?token=${'t'.repeat(43)}`,
+        expiresAt: 1,
+      },
       { type: 'error', code: 'end-to-end-encrypted', message: 'Recording is unavailable: this call is end-to-end encrypted.' },
     ]) {
       expect(parseServerMessage(json(message))).toMatchObject({ ok: true, message });

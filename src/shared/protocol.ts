@@ -9,14 +9,16 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
 const v = z.literal(PROTOCOL_VERSION);
-const requestId = z.number().int().nonnegative().max(2 ** 31);
+const requestId = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** 31);
 
 /** What a handle may be, in words: the hint the forms show and the heart of the schema's message. */
 export const HANDLE_RULE = '3–32 characters: a–z, 0–9, ".", "_" or "-", starting and ending with a letter or digit';
 
-export const Handle = z
-  .string()
-  .regex(/^[a-z0-9](?:[a-z0-9._-]{1,30})[a-z0-9]$/, `a handle is ${HANDLE_RULE}`);
+export const Handle = z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{1,30})[a-z0-9]$/, `a handle is ${HANDLE_RULE}`);
 export type Handle = z.infer<typeof Handle>;
 
 /**
@@ -79,7 +81,10 @@ export type E2eeDecision = z.infer<typeof E2eeDecision>;
 
 export const Jsep = z.object({
   type: z.enum(['offer', 'answer']),
-  sdp: z.string().min(1).max(48 * 1024),
+  sdp: z
+    .string()
+    .min(1)
+    .max(48 * 1024),
 });
 export type Jsep = z.infer<typeof Jsep>;
 
@@ -332,9 +337,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type ClientMessageBody = DistributiveOmit<ClientMessage, 'v'>;
 export type ServerMessageBody = DistributiveOmit<ServerMessage, 'v'>;
 
-export type ParseResult<T> =
-  | { ok: true; message: T }
-  | { ok: false; code: 'bad-message' | 'unsupported-version'; error: string };
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; code: 'bad-message' | 'unsupported-version'; error: string };
 
 /** The deepest nesting of arrays and objects a message may have; the protocol's own go a few levels deep. */
 export const MAX_JSON_DEPTH = 32;
@@ -350,7 +353,8 @@ function nestsDeeperThan(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const char = text.charCodeAt(i);
     if (inString) {
-      if (char === 0x5c) i++; // a backslash escapes the next character
+      if (char === 0x5c)
+        i++; // a backslash escapes the next character
       else if (char === 0x22) inString = false;
     } else if (char === 0x22) inString = true;
     else if (char === 0x5b || char === 0x7b) {
@@ -380,7 +384,14 @@ function parseWith<T>(schema: z.ZodType<T>, raw: string | ArrayBuffer | Uint8Arr
   const result = schema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const error = issue ? `${issue.path.slice(0, 8).map((key) => quoteKey(key)).join('.') || 'message'}: ${issue.message}` : 'invalid message';
+    const error = issue
+      ? `${
+          issue.path
+            .slice(0, 8)
+            .map((key) => quoteKey(key))
+            .join('.') || 'message'
+        }: ${issue.message}`
+      : 'invalid message';
     return { ok: false, code: 'bad-message', error: error.slice(0, MAX_ERROR_QUOTE * 4) };
   }
   return { ok: true, message: result.data };

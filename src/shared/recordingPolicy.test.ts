@@ -1,7 +1,15 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url, toBase64Url } from './encoding';
-import { authorizeCapture, CaptureDecision, captureStatementBytes, captureUnavailableReason, decideCapture, E2EE_CAPTURE_REASON, verifyCaptureStatement } from './recordingPolicy';
+import {
+  authorizeCapture,
+  CaptureDecision,
+  captureStatementBytes,
+  captureUnavailableReason,
+  decideCapture,
+  E2EE_CAPTURE_REASON,
+  verifyCaptureStatement,
+} from './recordingPolicy';
 
 const CALL_ID = 'AAECAwQFBgcICQoLDA0ODw';
 const OTHER_CALL = 'ZZECAwQFBgcICQoLDA0ODw';
@@ -43,7 +51,6 @@ describe('decideCapture', () => {
       message: 'There is no call in progress on this device to transcribe',
     });
   });
-
 });
 
 describe('the capture statement', () => {

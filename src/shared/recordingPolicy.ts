@@ -62,7 +62,11 @@ export function captureUnavailableReason(e2ee: CallE2eeState): { refusal: Captur
 /** Decides one request to start recording or transcribing `request.callId`. */
 export function decideCapture(request: CaptureRequest, call: KnownCall | null): CaptureVerdict {
   if (!call || call.callId !== request.callId) {
-    return { allowed: false, refusal: 'no-call', message: `There is no call in progress on this device to ${request.kind === 'recording' ? 'record' : 'transcribe'}` };
+    return {
+      allowed: false,
+      refusal: 'no-call',
+      message: `There is no call in progress on this device to ${request.kind === 'recording' ? 'record' : 'transcribe'}`,
+    };
   }
   const unavailable = captureUnavailableReason(call.e2ee);
   return unavailable ? { allowed: false, ...unavailable } : { allowed: true };

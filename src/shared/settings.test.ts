@@ -82,7 +82,11 @@ describe('readStoredSettings', () => {
   });
 
   it('lets the three new fields, where a file has them, win over the older switch', () => {
-    expect(readStoredSettings({ audioProcessing: false, echoCancellation: true })).toMatchObject({ echoCancellation: true, noiseSuppression: false, autoGainControl: false });
+    expect(readStoredSettings({ audioProcessing: false, echoCancellation: true })).toMatchObject({
+      echoCancellation: true,
+      noiseSuppression: false,
+      autoGainControl: false,
+    });
   });
 
   it('ignores an older switch that is not a boolean, as any field it does not know', () => {

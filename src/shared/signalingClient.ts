@@ -2,14 +2,7 @@
 // WebSocket, or `ws` in Node for tests and benchmarks): login by signed challenge, requests that
 // resolve with the server's answer, and every other server message delivered to listeners.
 // Incoming messages are parsed with the protocol schemas; what does not parse is reported, not used.
-import {
-  PROTOCOL_VERSION,
-  parseServerMessage,
-  serverOriginOf,
-  type ClientMessageBody,
-  type ErrorCode,
-  type ServerMessage,
-} from './protocol';
+import { PROTOCOL_VERSION, parseServerMessage, serverOriginOf, type ClientMessageBody, type ErrorCode, type ServerMessage } from './protocol';
 
 export interface WebSocketLike {
   /** The address the socket dialled: the login names its origin. */

@@ -63,7 +63,8 @@ export class AppSession {
     const settings = await this.host.calls['settings.update'](patch);
     setState({ settings, storageProblem: null });
     // A call in progress takes a processing change at once, not only the next call.
-    if ('echoCancellation' in patch || 'noiseSuppression' in patch || 'autoGainControl' in patch) await this.calls.setAudioProcessing(audioProcessingOf(settings));
+    if ('echoCancellation' in patch || 'noiseSuppression' in patch || 'autoGainControl' in patch)
+      await this.calls.setAudioProcessing(audioProcessingOf(settings));
   }
 
   private loginFailed(error: unknown): void {

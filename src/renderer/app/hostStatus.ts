@@ -23,7 +23,9 @@ function sameStatus(a: AppStatus, b: AppStatus): boolean {
 export function reportStatusToHost(host: Pick<HostBridge, 'calls'>): () => void {
   let sent = appStatusOf(useAppStore.getState());
   const send = (status: AppStatus) =>
-    host.calls['app.status'](status).catch((error: unknown) => console.warn('Could not report the app status to the host:', error instanceof Error ? error.message : error));
+    host.calls['app.status'](status).catch((error: unknown) =>
+      console.warn('Could not report the app status to the host:', error instanceof Error ? error.message : error),
+    );
   void send(sent);
   return useAppStore.subscribe((state) => {
     const next = appStatusOf(state);

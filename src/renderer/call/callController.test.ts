@@ -13,7 +13,13 @@ import { SignalingError } from '../../shared/signalingClient';
 
 const BOB_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 
-const decision = (role: 'caller' | 'callee'): E2eeDecision => ({ e2ee: false, role, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', issuedAt: Date.now(), signature: 'x' });
+const decision = (role: 'caller' | 'callee'): E2eeDecision => ({
+  e2ee: false,
+  role,
+  handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256',
+  issuedAt: Date.now(),
+  signature: 'x',
+});
 
 function harness() {
   const messageListeners: ((message: ServerMessage) => void)[] = [];
@@ -34,7 +40,10 @@ function harness() {
     }),
   };
   const calls = {
-    'call.prepare': vi.fn(async ({ role }: { role: 'caller' | 'callee' }): Promise<{ decision: E2eeDecision; peerTrust: PeerTrust }> => ({ decision: decision(role), peerTrust: 'pinned' })),
+    'call.prepare': vi.fn(async ({ role }: { role: 'caller' | 'callee' }): Promise<{ decision: E2eeDecision; peerTrust: PeerTrust }> => ({
+      decision: decision(role),
+      peerTrust: 'pinned',
+    })),
     'call.checkInvite': vi.fn(async (): Promise<InviteCheck> => ({ verdict: 'live', reason: null })),
     'e2ee.begin': vi.fn(async () => ({ status: { state: 'standard' as const, reason: 'both-off' as const }, send: null })),
     'call.end': vi.fn(async () => undefined),
@@ -102,7 +111,7 @@ describe('CallController: what is sent matches the buttons', () => {
     h.emit({ type: 'call.ended', callId, reason: 'hangup', by: 'bob' });
   });
 
-  it('sends nothing while either side holds the call: Hold here, or the peer\'s call.hold', async () => {
+  it("sends nothing while either side holds the call: Hold here, or the peer's call.hold", async () => {
     const h = harness();
     const callId = await dialAndAccept(h, () => undefined);
     const senders = () => FakePeerConnection.created[0]!.senders.map((sender) => sender.track?.kind ?? 'none');
@@ -283,7 +292,9 @@ describe('CallController: one call at a time while a call is being set up', () =
 
   it('tells the user when the host cannot prepare a dialed call, and frees the slot', async () => {
     const h = harness();
-    h.calls['call.prepare'].mockRejectedValueOnce(new Error("Error invoking remote method 'softphone:call.prepare': Error: the contacts file could not be read"));
+    h.calls['call.prepare'].mockRejectedValueOnce(
+      new Error("Error invoking remote method 'softphone:call.prepare': Error: the contacts file could not be read"),
+    );
     await h.controller.dial('bob', { video: false });
     expect(getState().notice).toBe('The call to bob could not be set up: the contacts file could not be read');
     expect(getState().call).toBeNull();

@@ -356,7 +356,12 @@ export class CallController {
     const endedMeanwhile = (): Arrival['end'] => arrival.end;
     let check: InviteCheck;
     try {
-      check = await this.host.calls['call.checkInvite']({ callId: message.callId, peerHandle: message.from, peerKey: message.fromKey, decision: message.decision });
+      check = await this.host.calls['call.checkInvite']({
+        callId: message.callId,
+        peerHandle: message.from,
+        peerKey: message.fromKey,
+        decision: message.decision,
+      });
     } catch (error) {
       if (this.server.online) this.server.send({ type: 'call.decline', callId: message.callId });
       return this.notice(`The call from ${message.from} could not be taken: ${hostErrorText(error)}`);
@@ -408,7 +413,12 @@ export class CallController {
     const end = endedMeanwhile();
     if (end) return this.finish(call, end.reason, end.by === getState().identity?.handle, null);
     setState({ lastEnded: null, notice: null });
-    this.show(call, { direction: 'incoming', phase: 'incoming', peerTrust: prepared.peerTrust, inviteProblem: check.verdict === 'unverified' ? check.reason : null });
+    this.show(call, {
+      direction: 'incoming',
+      phase: 'incoming',
+      peerTrust: prepared.peerTrust,
+      inviteProblem: check.verdict === 'unverified' ? check.reason : null,
+    });
     this.sounds.ring(getState().settings);
     call.ringTimer = setTimeout(() => {
       if (getState().call?.callId === call.id && getState().call?.phase === 'incoming') this.finish(call, 'no-answer', false, null);
@@ -675,7 +685,10 @@ export class CallController {
     if (call.statsTimer) clearInterval(call.statsTimer);
     call.media?.close();
     call.encryption?.close();
-    void call.preparedEncryption?.then((unused) => unused.close(), () => undefined);
+    void call.preparedEncryption?.then(
+      (unused) => unused.close(),
+      () => undefined,
+    );
     this.sounds.stop();
     void this.host.calls['call.end']({ callId: call.id }).catch(() => undefined);
   }

@@ -7,7 +7,8 @@ import type { CallId } from '../../shared/protocol';
  * 'electron' behind the preload, 'web' in a browser. Both answer the shared channels; they differ
  * in identity backup (main's own dialogs in the desktop app, the page's form in the web client).
  */
-export type HostBridge = (HostBase & { readonly kind: 'electron'; readonly calls: DesktopCalls }) | (HostBase & { readonly kind: 'web'; readonly calls: WebCalls });
+export type HostBridge =
+  (HostBase & { readonly kind: 'electron'; readonly calls: DesktopCalls }) | (HostBase & { readonly kind: 'web'; readonly calls: WebCalls });
 
 interface HostBase {
   /** Subscribes to host events (tray, notifications, deep links, shortcuts); returns the unsubscribe. */

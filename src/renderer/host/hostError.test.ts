@@ -3,7 +3,9 @@ import { hostErrorText } from './hostError';
 
 describe('hostErrorText', () => {
   it('keeps only the message of an error main threw', () => {
-    const wrapped = new Error("Error invoking remote method 'softphone:identity.import': IdentityBackupError: The passphrase is wrong: it does not open this identity file.");
+    const wrapped = new Error(
+      "Error invoking remote method 'softphone:identity.import': IdentityBackupError: The passphrase is wrong: it does not open this identity file.",
+    );
     expect(hostErrorText(wrapped)).toBe('The passphrase is wrong: it does not open this identity file.');
     expect(hostErrorText(new Error("Error invoking remote method 'softphone:identity.import': Error: Finish the call before importing an identity."))).toBe(
       'Finish the call before importing an identity.',

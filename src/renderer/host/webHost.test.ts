@@ -94,7 +94,15 @@ describe('the web host’s invite check', () => {
       callId,
       peerHandle: 'bob',
       peerKey: toBase64Url(callerKey),
-      decision: signDecision(callerSeed, { callId, role: 'caller', e2ee: true, signerKey: callerKey, peerKey: me, handshake: CALL_HANDSHAKE_SUITE, issuedAt: Date.now() }),
+      decision: signDecision(callerSeed, {
+        callId,
+        role: 'caller',
+        e2ee: true,
+        signerKey: callerKey,
+        peerKey: me,
+        handshake: CALL_HANDSHAKE_SUITE,
+        issuedAt: Date.now(),
+      }),
     });
     const rung = 'AAAAAAAAAAAAAAAAAAAAAA';
     expect(await first.calls['call.checkInvite'](invite(rung))).toEqual({ verdict: 'live', reason: null });
@@ -218,7 +226,9 @@ describe('the web host’s identity key', () => {
       expect((await host.calls['identity.get']()).publicKey).toBe(toBase64Url(ed25519.getPublicKey(seed)));
       expect(await signsAsItsKey(host)).toBe(true);
       expect(await host.calls['identity.atRest']()).toEqual(WEB_IDENTITY_SEED_IN_STORAGE);
-      expect(WEB_IDENTITY_SEED_IN_STORAGE.description).toMatch(/no WebCrypto Ed25519, so the web client signs with its own code \(@noble\/curves\).*Any script the page runs — including code the server sends — can read it/);
+      expect(WEB_IDENTITY_SEED_IN_STORAGE.description).toMatch(
+        /no WebCrypto Ed25519, so the web client signs with its own code \(@noble\/curves\).*Any script the page runs — including code the server sends — can read it/,
+      );
       expect((await exportIdentity(host)).contents).toContain('softphone');
     }
   });
@@ -242,7 +252,9 @@ describe('the web host’s identity key', () => {
     await createWebHost(storage, { subtle, store: memoryKeyStore() });
     const before = storage.getItem('softphone/identity');
     const broken = { get: () => Promise.reject(new Error('the database is blocked')), put: async () => undefined };
-    await expect(createWebHost(storage, { subtle, store: broken })).rejects.toThrow(/could not be read from this browser’s storage \(the database is blocked\)\. Nothing was changed/);
+    await expect(createWebHost(storage, { subtle, store: broken })).rejects.toThrow(
+      /could not be read from this browser’s storage \(the database is blocked\)\. Nothing was changed/,
+    );
     expect(storage.getItem('softphone/identity')).toBe(before);
     expect(storage.keys().filter((name) => name.includes('corrupt'))).toEqual([]);
     // Nor on a page without WebCrypto (plain http to another machine): the key is still there for https.

@@ -75,16 +75,25 @@ interface OpenedIdentity {
 async function openIdentity(storage: Storage, stored: StoredIdentity | null, keys: WebIdentityKeys): Promise<OpenedIdentity> {
   if (stored?.version === 2) {
     if (!keys.subtle) {
-      throw new Error('Your identity key is kept as a WebCrypto key, but this page has no WebCrypto (a page served over plain http to another machine has none). Nothing was changed; open the app over https.');
+      throw new Error(
+        'Your identity key is kept as a WebCrypto key, but this page has no WebCrypto (a page served over plain http to another machine has none). Nothing was changed; open the app over https.',
+      );
     }
     let key: CryptoKey | null;
     try {
       key = await keys.store.get();
     } catch (error) {
-      throw new Error(`Your identity key could not be read from this browser’s storage (${error instanceof Error ? error.message : String(error)}). Nothing was changed; try reloading the page.`);
+      throw new Error(
+        `Your identity key could not be read from this browser’s storage (${error instanceof Error ? error.message : String(error)}). Nothing was changed; try reloading the page.`,
+      );
     }
     if (key) {
-      return { record: stored, signer: cryptoKeySigner(keys.subtle, key, fromBase64Url(stored.publicKey), fromBase64Url(stored.handshakeSecret)), seed: null, problem: null };
+      return {
+        record: stored,
+        signer: cryptoKeySigner(keys.subtle, key, fromBase64Url(stored.publicKey), fromBase64Url(stored.handshakeSecret)),
+        seed: null,
+        problem: null,
+      };
     }
     const aside = keepAside(storage, KEYS.identity);
     const fresh = await openIdentity(storage, null, keys);

@@ -27,7 +27,12 @@ beforeEach(() => {
   FakeNotification.permission = 'granted';
   page = { visibilityState: 'hidden', focused: false };
   vi.stubGlobal('Notification', FakeNotification);
-  vi.stubGlobal('document', { get visibilityState() { return page.visibilityState; }, hasFocus: () => page.focused });
+  vi.stubGlobal('document', {
+    get visibilityState() {
+      return page.visibilityState;
+    },
+    hasFocus: () => page.focused,
+  });
   vi.stubGlobal('window', { focus: vi.fn() });
 });
 afterEach(() => vi.unstubAllGlobals());

@@ -222,13 +222,20 @@ describe('CallMedia on hold', () => {
 });
 
 describe('CallMedia audio processing during a call', () => {
-  const processing = (echoCancellation: boolean, noiseSuppression: boolean, autoGainControl: boolean) => ({ echoCancellation, noiseSuppression, autoGainControl });
+  const processing = (echoCancellation: boolean, noiseSuppression: boolean, autoGainControl: boolean) => ({
+    echoCancellation,
+    noiseSuppression,
+    autoGainControl,
+  });
 
   it('opens the microphone with each kind of processing as chosen', async () => {
     const { getUserMedia } = installFakeMedia();
     const media = new CallMedia({ ...options(false), audioInputId: 'usb', audioProcessing: processing(true, false, true) });
     await media.capture();
-    expect(getUserMedia).toHaveBeenCalledWith({ audio: { deviceId: { exact: 'usb' }, echoCancellation: true, noiseSuppression: false, autoGainControl: true }, video: false });
+    expect(getUserMedia).toHaveBeenCalledWith({
+      audio: { deviceId: { exact: 'usb' }, echoCancellation: true, noiseSuppression: false, autoGainControl: true },
+      video: false,
+    });
     media.close();
   });
 
@@ -253,7 +260,9 @@ describe('CallMedia audio processing during a call', () => {
     first.appliesLive = false;
     media.setSendState({ muted: true });
     await media.setAudioProcessing(processing(false, false, false));
-    expect(getUserMedia).toHaveBeenLastCalledWith({ audio: { deviceId: { exact: 'usb' }, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+    expect(getUserMedia).toHaveBeenLastCalledWith({
+      audio: { deviceId: { exact: 'usb' }, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+    });
     const replacement = stream.getAudioTracks()[0]!;
     expect(replacement).not.toBe(first);
     expect(first.stop).toHaveBeenCalled();

@@ -20,7 +20,11 @@ const ALIASES = new Set(['', 'default', 'communications']);
  * numbered name where the browser withholds labels), and the saved choice even when it is not
  * plugged in, so the list shows what is saved instead of silently falling back.
  */
-export function deviceChoices(devices: readonly Pick<MediaDeviceInfo, 'deviceId' | 'kind' | 'label'>[], kind: DeviceKind, saved: string | null): DeviceChoice[] {
+export function deviceChoices(
+  devices: readonly Pick<MediaDeviceInfo, 'deviceId' | 'kind' | 'label'>[],
+  kind: DeviceKind,
+  saved: string | null,
+): DeviceChoice[] {
   const present = devices.filter((device) => device.kind === kind && !ALIASES.has(device.deviceId));
   const choices: DeviceChoice[] = [
     { id: null, label: 'System default' },
@@ -57,7 +61,9 @@ export function microphoneConstraints(deviceId: string | null, processing: Audio
 
 /** Whether a track's settings show the processing asked for (a setting the browser does not report counts as followed). */
 export function followsProcessing(settings: MediaTrackSettings, processing: AudioProcessing): boolean {
-  return (['echoCancellation', 'noiseSuppression', 'autoGainControl'] as const).every((key) => settings[key] === undefined || settings[key] === processing[key]);
+  return (['echoCancellation', 'noiseSuppression', 'autoGainControl'] as const).every(
+    (key) => settings[key] === undefined || settings[key] === processing[key],
+  );
 }
 
 /**

@@ -5,14 +5,28 @@ const sdp = (...lines: string[]) => [...lines, ''].join('\r\n');
 
 describe('withConstantBitrateOpus', () => {
   it('adds cbr=1 to the Opus format parameters and leaves other codecs alone', () => {
-    const answer = sdp('m=audio 9 UDP/TLS/RTP/SAVPF 111 9', 'a=rtpmap:111 opus/48000/2', 'a=fmtp:111 minptime=10;useinbandfec=1', 'a=rtpmap:9 G722/8000', 'a=fmtp:9 x=1');
+    const answer = sdp(
+      'm=audio 9 UDP/TLS/RTP/SAVPF 111 9',
+      'a=rtpmap:111 opus/48000/2',
+      'a=fmtp:111 minptime=10;useinbandfec=1',
+      'a=rtpmap:9 G722/8000',
+      'a=fmtp:9 x=1',
+    );
     expect(withConstantBitrateOpus(answer)).toBe(
-      sdp('m=audio 9 UDP/TLS/RTP/SAVPF 111 9', 'a=rtpmap:111 opus/48000/2', 'a=fmtp:111 minptime=10;useinbandfec=1;cbr=1', 'a=rtpmap:9 G722/8000', 'a=fmtp:9 x=1'),
+      sdp(
+        'm=audio 9 UDP/TLS/RTP/SAVPF 111 9',
+        'a=rtpmap:111 opus/48000/2',
+        'a=fmtp:111 minptime=10;useinbandfec=1;cbr=1',
+        'a=rtpmap:9 G722/8000',
+        'a=fmtp:9 x=1',
+      ),
     );
   });
 
   it('replaces a cbr=0 the answer carried', () => {
-    expect(withConstantBitrateOpus(sdp('a=rtpmap:111 opus/48000/2', 'a=fmtp:111 cbr=0;useinbandfec=1'))).toBe(sdp('a=rtpmap:111 opus/48000/2', 'a=fmtp:111 useinbandfec=1;cbr=1'));
+    expect(withConstantBitrateOpus(sdp('a=rtpmap:111 opus/48000/2', 'a=fmtp:111 cbr=0;useinbandfec=1'))).toBe(
+      sdp('a=rtpmap:111 opus/48000/2', 'a=fmtp:111 useinbandfec=1;cbr=1'),
+    );
   });
 
   it('gives an Opus payload type without format parameters a line of its own', () => {
@@ -29,7 +43,12 @@ describe('withConstantBitrateOpus', () => {
 
 describe('withoutAudioLevelExtension', () => {
   it('drops the audio-level extmap line and keeps the others', () => {
-    const offer = sdp('m=audio 9 UDP/TLS/RTP/SAVPF 111', `a=extmap:1 ${AUDIO_LEVEL_EXTENSION}`, 'a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid', `a=extmap:5/sendonly ${AUDIO_LEVEL_EXTENSION}`);
+    const offer = sdp(
+      'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+      `a=extmap:1 ${AUDIO_LEVEL_EXTENSION}`,
+      'a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid',
+      `a=extmap:5/sendonly ${AUDIO_LEVEL_EXTENSION}`,
+    );
     expect(withoutAudioLevelExtension(offer)).toBe(sdp('m=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid'));
   });
 });

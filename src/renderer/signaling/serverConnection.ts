@@ -5,9 +5,7 @@ import type { ClientMessageBody, ServerMessage } from '../../shared/protocol';
 import { SignalingClient, SignalingError } from '../../shared/signalingClient';
 
 export type ConnectionStatus =
-  | { state: 'connecting' }
-  | { state: 'online'; handle: string }
-  | { state: 'offline'; reason: string; retryInSeconds: number | null };
+  { state: 'connecting' } | { state: 'online'; handle: string } | { state: 'offline'; reason: string; retryInSeconds: number | null };
 
 type SessionMessage = Extract<ServerMessage, { type: 'session' }>;
 

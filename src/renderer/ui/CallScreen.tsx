@@ -47,8 +47,7 @@ function RemoteMedia({ call }: { call: CallView }) {
 function QualityIndicator({ call }: { call: CallView }) {
   const quality = callQuality(call.stats);
   if (!quality || call.phase !== 'active') return null;
-  const text =
-    quality.level === 'good' ? 'Good connection' : `${quality.level === 'poor' ? 'Poor' : 'Fair'} connection: ${quality.reasons.join(', ')}`;
+  const text = quality.level === 'good' ? 'Good connection' : `${quality.level === 'poor' ? 'Poor' : 'Fair'} connection: ${quality.reasons.join(', ')}`;
   return (
     <p role="status" aria-label="Connection quality" className={`quality ${quality.level}`}>
       {text}
@@ -89,8 +88,8 @@ export function CallScreen() {
       <section className="panel call" aria-labelledby="call-title">
         <h2 id="call-title">Security key changed</h2>
         <p role="alert" className="warning">
-          {call.peer}’s security key is not the one you had for them. They may have a new device — or someone may be
-          impersonating them. Compare the security code once the call is up.
+          {call.peer}’s security key is not the one you had for them. They may have a new device — or someone may be impersonating them. Compare the security
+          code once the call is up.
         </p>
         <div className="actions">
           <button type="button" onClick={() => void calls.confirmKeyChange()}>
@@ -107,7 +106,9 @@ export function CallScreen() {
   if (call.phase === 'incoming') {
     return (
       <section className="panel call incoming" aria-labelledby="call-title">
-        <h2 id="call-title">Incoming {call.video ? 'video ' : ''}call from {call.peer}</h2>
+        <h2 id="call-title">
+          Incoming {call.video ? 'video ' : ''}call from {call.peer}
+        </h2>
         <SecurityStatus call={call} identityAtRest={identityAtRest} />
         <div className="actions">
           <button type="button" className="accept" onClick={() => void calls.accept()} autoFocus aria-keyshortcuts={SHORTCUTS.accept} title={SHORTCUTS.accept}>
@@ -122,8 +123,7 @@ export function CallScreen() {
   }
 
   const inCall = call.phase === 'connecting' || call.phase === 'active';
-  const status =
-    call.phase === 'dialing' ? 'Calling…' : call.phase === 'ringing' ? 'Ringing…' : call.phase === 'connecting' ? 'Connecting…' : null;
+  const status = call.phase === 'dialing' ? 'Calling…' : call.phase === 'ringing' ? 'Ringing…' : call.phase === 'connecting' ? 'Connecting…' : null;
   return (
     <section className="panel call" aria-labelledby="call-title">
       <h2 id="call-title">{call.direction === 'outgoing' && call.phase !== 'active' ? `Calling ${call.peer}` : `In call with ${call.peer}`}</h2>
@@ -165,7 +165,14 @@ export function CallScreen() {
         >
           {call.muted ? 'Unmute' : 'Mute'}
         </button>
-        <button type="button" aria-pressed={call.onHold} onClick={() => calls.toggleHold()} disabled={!inCall} aria-keyshortcuts={SHORTCUTS.hold} title={SHORTCUTS.hold}>
+        <button
+          type="button"
+          aria-pressed={call.onHold}
+          onClick={() => calls.toggleHold()}
+          disabled={!inCall}
+          aria-keyshortcuts={SHORTCUTS.hold}
+          title={SHORTCUTS.hold}
+        >
           {call.onHold ? 'Resume' : 'Hold'}
         </button>
         {call.video && (

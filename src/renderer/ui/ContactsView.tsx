@@ -93,14 +93,14 @@ export function ContactsView() {
                 <button type="button" onClick={() => void session.calls.dial(contact.handle, { video: false })} disabled={!online}>
                   Call {contact.handle}
                 </button>
-                <button
-                  type="button"
-                  aria-pressed={contact.favourite}
-                  onClick={() => act(session.contacts.setFavourite(contact.handle, !contact.favourite))}
-                >
+                <button type="button" aria-pressed={contact.favourite} onClick={() => act(session.contacts.setFavourite(contact.handle, !contact.favourite))}>
                   Favourite {contact.handle}
                 </button>
-                <button type="button" aria-expanded={removing === contact.handle} onClick={() => setRemoving(removing === contact.handle ? null : contact.handle)}>
+                <button
+                  type="button"
+                  aria-expanded={removing === contact.handle}
+                  onClick={() => setRemoving(removing === contact.handle ? null : contact.handle)}
+                >
                   Remove {contact.handle}
                 </button>
               </div>

@@ -58,7 +58,11 @@ export function FirstRun() {
           Continue
         </button>
       </form>
-      {fingerprint && <p className="hint">This device’s identity key: <code>{fingerprint}</code></p>}
+      {fingerprint && (
+        <p className="hint">
+          This device’s identity key: <code>{fingerprint}</code>
+        </p>
+      )}
     </main>
   );
 }

@@ -53,7 +53,11 @@ export function Home() {
             onClick={() => setTab(id)}
           >
             {label[id]}
-            {id === 'history' && missed > 0 && <span className="badge" aria-hidden="true">{missed}</span>}
+            {id === 'history' && missed > 0 && (
+              <span className="badge" aria-hidden="true">
+                {missed}
+              </span>
+            )}
           </button>
         ))}
       </div>

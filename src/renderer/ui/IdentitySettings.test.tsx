@@ -55,7 +55,11 @@ describe('the identity key at rest', () => {
   });
 
   it('says a failure plainly', async () => {
-    await render('electron', UNPROTECTED, vi.fn(async () => Promise.reject(new Error('Not during a call: Softphone restarts once the passphrase is set.'))));
+    await render(
+      'electron',
+      UNPROTECTED,
+      vi.fn(async () => Promise.reject(new Error('Not during a call: Softphone restarts once the passphrase is set.'))),
+    );
     await act(async () => button()!.click());
     expect(container.querySelector('[role="alert"]')?.textContent).toMatch(/Not during a call/);
   });

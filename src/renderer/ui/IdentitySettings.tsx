@@ -11,7 +11,15 @@ import { offerDownload } from './offerDownload';
 import { hostErrorText } from '../host/hostError';
 import { NOT_EXPORTABLE } from '../host/webIdentityBackup';
 import { useApp } from '../store/appStore';
-import { BackupPassphrase, NewBackupPassphrase, type BackupOutcome, type DesktopCalls, type IdentityAtRest, type IdentityInfo, type WebCalls } from '../../shared/bridge';
+import {
+  BackupPassphrase,
+  NewBackupPassphrase,
+  type BackupOutcome,
+  type DesktopCalls,
+  type IdentityAtRest,
+  type IdentityInfo,
+  type WebCalls,
+} from '../../shared/bridge';
 
 function firstIssue(result: { success: true } | { success: false; error: { issues: { message: string }[] } }): string | null {
   return result.success ? null : (result.error.issues[0]?.message ?? 'not valid');
@@ -136,9 +144,9 @@ function ImportIdentity({ calls, current }: { calls: WebCalls; current: Identity
       {found && (
         <div role="group" aria-label="Confirm identity import" className="confirm">
           <p>
-            The file holds the identity of <strong>{found.handle ?? 'an unregistered device'}</strong>, fingerprint <code>{found.fingerprint}</code>.
-            Importing it replaces this device’s identity{current?.handle ? ` (${current.handle}, ${current.fingerprint})` : ''}; export that first
-            if you may need it again. Softphone then restarts with the imported identity.
+            The file holds the identity of <strong>{found.handle ?? 'an unregistered device'}</strong>, fingerprint <code>{found.fingerprint}</code>. Importing
+            it replaces this device’s identity{current?.handle ? ` (${current.handle}, ${current.fingerprint})` : ''}; export that first if you may need it
+            again. Softphone then restarts with the imported identity.
           </p>
           <div className="actions">
             <button type="button" className="danger" onClick={() => void replace()} disabled={phase !== 'idle'}>
@@ -166,7 +174,10 @@ function ImportIdentity({ calls, current }: { calls: WebCalls; current: Identity
 }
 
 const DESKTOP_OUTCOME: Record<'export' | 'import', Record<BackupOutcome, string>> = {
-  export: { done: 'Identity exported. Keep the file and its passphrase safe: together they are your identity.', cancelled: 'Export cancelled: nothing was saved.' },
+  export: {
+    done: 'Identity exported. Keep the file and its passphrase safe: together they are your identity.',
+    cancelled: 'Export cancelled: nothing was saved.',
+  },
   import: { done: 'Identity imported. Softphone is restarting with it…', cancelled: 'Import cancelled: this device keeps its identity.' },
 };
 
@@ -189,8 +200,8 @@ function DesktopIdentityBackup({ calls }: { calls: DesktopCalls }) {
   return (
     <div role="group" aria-label="Identity backup">
       <p className="hint">
-        To use this identity on a new device, export it to a file protected by a passphrase, then import the file there. Softphone asks for the passphrase and the
-        file in its own windows, and confirms before an import replaces this device’s identity.
+        To use this identity on a new device, export it to a file protected by a passphrase, then import the file there. Softphone asks for the passphrase and
+        the file in its own windows, and confirms before an import replaces this device’s identity.
       </p>
       <div className="actions">
         <button type="button" onClick={() => void run('export')} disabled={busy}>

@@ -40,7 +40,8 @@ function render(kind: 'web' | 'electron', call: CallView = CALL) {
       </SessionContext.Provider>,
     ),
   );
-  const button = (name: string) => [...container.querySelectorAll('button')].find((element) => (element.getAttribute('aria-label') ?? element.textContent) === name);
+  const button = (name: string) =>
+    [...container.querySelectorAll('button')].find((element) => (element.getAttribute('aria-label') ?? element.textContent) === name);
   const click = async (name: string) => {
     const element = button(name);
     if (!element) throw new Error(`no button ${name}`);
@@ -57,7 +58,7 @@ describe('ScreenShareControl', () => {
     expect(ui.container.querySelector('[role="dialog"]')).toBeNull();
   });
 
-  it('shows main\'s screens and windows with names and thumbnails in the desktop app, and shares the one picked', async () => {
+  it("shows main's screens and windows with names and thumbnails in the desktop app, and shares the one picked", async () => {
     const ui = render('electron');
     await ui.click('Share screen');
     const dialog = ui.container.querySelector('[role="dialog"]');
@@ -93,7 +94,9 @@ describe('ScreenShareControl', () => {
   it('says why when main refuses the list', async () => {
     const ui = render('electron');
     setState({ notice: null });
-    ui.hostCalls['screenShare.sources'].mockRejectedValueOnce(new Error("Error invoking remote method 'softphone:screenShare.sources': Error: The screen can be shared only during a call."));
+    ui.hostCalls['screenShare.sources'].mockRejectedValueOnce(
+      new Error("Error invoking remote method 'softphone:screenShare.sources': Error: The screen can be shared only during a call."),
+    );
     await ui.click('Share screen');
     expect(getState().notice).toBe('The screen could not be shared: The screen can be shared only during a call.');
     expect(ui.container.querySelector('[role="dialog"]')).toBeNull();

@@ -54,7 +54,12 @@ export function ScreenShareControl({ call, disabled }: { call: CallView; disable
           <ul>
             {picker.sources.map((source, index) => (
               <li key={source.id}>
-                <button type="button" autoFocus={index === 0} onClick={() => pick(source.id)} aria-label={`${source.kind === 'screen' ? 'Screen' : 'Window'}: ${source.name}`}>
+                <button
+                  type="button"
+                  autoFocus={index === 0}
+                  onClick={() => pick(source.id)}
+                  aria-label={`${source.kind === 'screen' ? 'Screen' : 'Window'}: ${source.name}`}
+                >
                   {source.thumbnail ? <img src={source.thumbnail} alt="" /> : null}
                   <span>{source.name}</span>
                 </button>

@@ -30,8 +30,7 @@ export function SecurityStatus({ call, identityAtRest = null }: { call: CallView
       <div className="security" aria-label="Encryption">
         {call.inviteProblem && (
           <p role="alert" className="warning">
-            This call could not be verified as coming from {peer}: {call.inviteProblem}. Someone may have altered it on the way. If you
-            accept, it will fail.
+            This call could not be verified as coming from {peer}: {call.inviteProblem}. Someone may have altered it on the way. If you accept, it will fail.
           </p>
         )}
         {keyChanged}
@@ -45,8 +44,8 @@ export function SecurityStatus({ call, identityAtRest = null }: { call: CallView
         <div className="security standard" aria-label="Encryption">
           {peerTrust === 'changed' && (
             <p role="alert" className="warning">
-              {peer}’s security key has changed since your last call. This call is not end-to-end encrypted, so it has no security
-              code to check: make sure it is really {peer} some other way before you say anything private.
+              {peer}’s security key has changed since your last call. This call is not end-to-end encrypted, so it has no security code to check: make sure it
+              is really {peer} some other way before you say anything private.
             </p>
           )}
           <p role="status">
@@ -76,16 +75,16 @@ export function SecurityStatus({ call, identityAtRest = null }: { call: CallView
           {keyChanged}
           {undecryptable && (
             <p role="alert" className="warning">
-              {peer}’s media cannot be decrypted with this call’s keys. Someone may be intercepting the call: compare the security
-              code with {peer} before you say anything private.
+              {peer}’s media cannot be decrypted with this call’s keys. Someone may be intercepting the call: compare the security code with {peer} before you
+              say anything private.
             </p>
           )}
           <p role="status" className="e2ee-badge">
             <span aria-hidden="true">🔒</span> End-to-end encrypted, post-quantum
           </p>
           <p className="hint">
-            Protected against recording for later decryption: the keys come from both X25519 and ML-KEM-768, so someone who
-            records this call cannot decrypt it later, even with a quantum computer, unless both are broken.
+            Protected against recording for later decryption: the keys come from both X25519 and ML-KEM-768, so someone who records this call cannot decrypt it
+            later, even with a quantum computer, unless both are broken.
           </p>
           <p>
             Security code: <output aria-label="Security code">{formatSecurityCode(e2ee.securityCode)}</output>

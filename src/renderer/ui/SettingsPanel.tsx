@@ -105,8 +105,8 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
           End-to-end encryption
         </label>
         <p id={e2eeHelp} className="hint">
-          A call is end-to-end encrypted only when both of you have this on; then nobody else — not the server — can hear it.
-          While a call is end-to-end encrypted, it cannot be recorded or transcribed.
+          A call is end-to-end encrypted only when both of you have this on; then nobody else — not the server — can hear it. While a call is end-to-end
+          encrypted, it cannot be recorded or transcribed.
         </p>
       </fieldset>
       <DeviceSettings settings={settings} change={(patch) => void change(patch)} />

@@ -82,7 +82,16 @@ describe('CallScreen toggles', () => {
 
 describe('recordingKind', () => {
   const item = (files: RecordingSummary['files']) =>
-    ({ id: 'r', callId: 'c', createdAt: 0, durationMs: 0, participants: { caller: 'alice', callee: 'bob' }, status: 'ready', problem: null, files }) as RecordingSummary;
+    ({
+      id: 'r',
+      callId: 'c',
+      createdAt: 0,
+      durationMs: 0,
+      participants: { caller: 'alice', callee: 'bob' },
+      status: 'ready',
+      problem: null,
+      files,
+    }) as RecordingSummary;
   it('calls an item with only transcript files a transcript, and one with audio a recording', () => {
     expect(recordingKind(item(['transcript.txt', 'transcript.json']))).toBe('Transcript');
     expect(recordingKind(item(['mixed.wav', 'caller.wav', 'callee.wav', 'transcript.txt']))).toBe('Recording');

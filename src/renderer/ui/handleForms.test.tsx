@@ -61,7 +61,13 @@ beforeEach(() => {
   container = document.createElement('div');
   document.body.append(container);
   root = createRoot(container);
-  setState({ connection: { state: 'online', handle: 'alice' }, identity: { handle: 'alice', publicKey: 'A'.repeat(43), fingerprint: '' }, contacts: [], notice: null, history: [] });
+  setState({
+    connection: { state: 'online', handle: 'alice' },
+    identity: { handle: 'alice', publicKey: 'A'.repeat(43), fingerprint: '' },
+    contacts: [],
+    notice: null,
+    history: [],
+  });
 });
 
 afterEach(() => {

@@ -170,9 +170,18 @@ describe('JanusGateway', () => {
   });
 
   it.each([
-    [{ e2ee: true, video: true }, { require_e2ee: true, fir_freq: 0 }],
-    [{ e2ee: false, video: true }, { require_e2ee: false, fir_freq: 10, rec_dir: '/tmp/recordings' }],
-    [{ e2ee: false, video: false }, { require_e2ee: false, fir_freq: 0, rec_dir: '/tmp/recordings' }],
+    [
+      { e2ee: true, video: true },
+      { require_e2ee: true, fir_freq: 0 },
+    ],
+    [
+      { e2ee: false, video: true },
+      { require_e2ee: false, fir_freq: 10, rec_dir: '/tmp/recordings' },
+    ],
+    [
+      { e2ee: false, video: false },
+      { require_e2ee: false, fir_freq: 0, rec_dir: '/tmp/recordings' },
+    ],
   ])('creates a private, temporary room per call: %j', async (settings, expected) => {
     const gateway = await connect({ recordingsDir: '/tmp/recordings' });
     const room = await gateway.createRoom(settings);
@@ -205,7 +214,9 @@ describe('JanusGateway', () => {
       { room: 'somebody-elses', description: 'team standup' },
     ];
     expect(await gateway.sweepRooms()).toBe(1);
-    const destroyed = control().calls.filter(([method]) => method === 'destroy').map(([, request]) => request as { room: string; secret: string });
+    const destroyed = control()
+      .calls.filter(([method]) => method === 'destroy')
+      .map(([, request]) => request as { room: string; secret: string });
     expect(destroyed.map((request) => request.room)).toEqual(['orphan-1']);
     // The secret is derived from the admin key and the room id, so a restarted server knows it.
     expect(destroyed[0]?.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -248,7 +259,9 @@ describe('JanusGateway', () => {
       await room.publish('caller', offer);
       await room.trickle('caller', 'publisher', candidate(3));
       await room.trickle('caller', 'publisher', null);
-      const trickles = handleAt(1).calls.filter(([method]) => method === 'trickle').map(([, c]) => c);
+      const trickles = handleAt(1)
+        .calls.filter(([method]) => method === 'trickle')
+        .map(([, c]) => c);
       expect(trickles).toEqual([
         { candidate: candidate(1).candidate, sdpMid: '0', sdpMLineIndex: 0 },
         { candidate: candidate(2).candidate, sdpMid: '0', sdpMLineIndex: 0 },

@@ -165,7 +165,9 @@ export class JanusGateway {
 
   private async shutDown(): Promise<void> {
     if (!this.lostError) {
-      await Promise.all([...this.rooms].map((room) => room.destroy().catch((error: unknown) => this.options.log.warn('room not destroyed on close', { room: room.id, error }))));
+      await Promise.all(
+        [...this.rooms].map((room) => room.destroy().catch((error: unknown) => this.options.log.warn('room not destroyed on close', { room: room.id, error }))),
+      );
       await this.session.destroy().catch(() => undefined);
       await this.connection.close().catch(() => undefined);
     }
@@ -459,9 +461,11 @@ export class MediaRoom {
     leg.handle = undefined;
     if (!handle) return;
     this.detaching.add(handle);
-    await this.context.request('detach handle', () => handle.detach()).catch((error: unknown) => {
-      this.context.log.warn('handle not detached', { room: this.id, error });
-    });
+    await this.context
+      .request('detach handle', () => handle.detach())
+      .catch((error: unknown) => {
+        this.context.log.warn('handle not detached', { room: this.id, error });
+      });
   }
 
   private relay(party: Party, kind: MediaLeg): CandidateRelay {

@@ -165,13 +165,7 @@ declare module 'janode/plugins/videoroom' {
     exists(request: { room: RoomId }): Promise<{ room: RoomId; exists: boolean }>;
     list(request?: { admin_key?: string }): Promise<{ list: VideoRoomDescription[] }>;
     /** `e2ee` is copied onto the JSEP (janode mutates the object it is given). */
-    joinConfigurePublisher(request: {
-      room: RoomId;
-      feed?: FeedId;
-      display?: string;
-      e2ee?: boolean;
-      jsep: JanusJsep;
-    }): Promise<VideoRoomPublisherJoined>;
+    joinConfigurePublisher(request: { room: RoomId; feed?: FeedId; display?: string; e2ee?: boolean; jsep: JanusJsep }): Promise<VideoRoomPublisherJoined>;
     configure(request: { record?: boolean; filename?: string; e2ee?: boolean; jsep?: JanusJsep }): Promise<{ configured: string }>;
     joinSubscriber(request: { room: RoomId; streams: { feed: FeedId; mid?: string }[] }): Promise<VideoRoomSubscriberJoined>;
     start(request: { jsep: JanusJsep; e2ee?: boolean }): Promise<{ started: string }>;

@@ -81,7 +81,13 @@ async function startHarness(options: { recording?: boolean } = {}): Promise<Harn
 }
 
 const CALL = 'call000000000000000001';
-const decision = (role: 'caller' | 'callee', e2ee: boolean) => ({ e2ee, role, handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256', issuedAt: 0, signature: 'S'.repeat(86) });
+const decision = (role: 'caller' | 'callee', e2ee: boolean) => ({
+  e2ee,
+  role,
+  handshake: 'Noise_XXhfs_25519+MLKEM768_AESGCM_SHA256',
+  issuedAt: 0,
+  signature: 'S'.repeat(86),
+});
 
 async function users(harness: Harness, ...handles: string[]): Promise<TestUser[]> {
   const result = handles.map((handle) => new TestUser(handle));
@@ -109,7 +115,10 @@ describe('the server gate: end-to-end encrypted calls', () => {
     await establish(alice!, bob!, true);
 
     // Even with a valid capture statement (a client holding the identity key, outside its host).
-    for (const [user, type] of [[alice!, 'recording.start'], [bob!, 'transcription.start']] as const) {
+    for (const [user, type] of [
+      [alice!, 'recording.start'],
+      [bob!, 'transcription.start'],
+    ] as const) {
       const refused = user.client.request(user.captureStart(type, CALL));
       await expect(refused).rejects.toMatchObject({ code: 'end-to-end-encrypted' });
       await expect(refused).rejects.toThrow(/is unavailable: this call is end-to-end encrypted, so nobody but its two parties can hear it — not this server\./);
@@ -162,8 +171,12 @@ describe('recording and transcription of a standard call', () => {
     const room = harness.rooms[0]!;
 
     await alice!.client.request(alice!.captureStart('recording.start', CALL));
-    for (const user of [alice!, bob!]) expect(await user.next('call.capture')).toMatchObject({ callId: CALL, recording: true, transcribing: false, by: 'alice' });
-    expect(room.recordingCalls).toEqual([expect.stringMatching(/^start caller rec-[A-Za-z0-9_-]{22}-caller$/), expect.stringMatching(/^start callee rec-[A-Za-z0-9_-]{22}-callee$/)]);
+    for (const user of [alice!, bob!])
+      expect(await user.next('call.capture')).toMatchObject({ callId: CALL, recording: true, transcribing: false, by: 'alice' });
+    expect(room.recordingCalls).toEqual([
+      expect.stringMatching(/^start caller rec-[A-Za-z0-9_-]{22}-caller$/),
+      expect.stringMatching(/^start callee rec-[A-Za-z0-9_-]{22}-callee$/),
+    ]);
 
     await bob!.client.request(bob!.captureStart('transcription.start', CALL));
     for (const user of [alice!, bob!]) expect(await user.next('call.capture')).toMatchObject({ recording: true, transcribing: true, by: 'bob' });
@@ -176,7 +189,10 @@ describe('recording and transcription of a standard call', () => {
     for (const user of [alice!, bob!]) {
       expect(await user.next('call.capture')).toMatchObject({ recording: false, transcribing: false, by: 'bob' });
       expect(await user.next('transcript.segment')).toMatchObject({ callId: CALL, ...segment });
-      expect(await user.next('recording.ready')).toMatchObject({ callId: CALL, recording: { participants: { caller: 'alice', callee: 'bob' }, status: 'ready' } });
+      expect(await user.next('recording.ready')).toMatchObject({
+        callId: CALL,
+        recording: { participants: { caller: 'alice', callee: 'bob' }, status: 'ready' },
+      });
     }
     expect(room.recordingCalls.slice(2)).toEqual(['stop caller', 'stop callee']);
     const take = harness.pipeline.process.mock.calls[0]![0] as FinishedTake;
@@ -207,7 +223,10 @@ describe('recording and transcription of a standard call', () => {
       message: 'Recording could not start: the media server did not record the call.',
     });
     for (const user of [alice!, bob!]) {
-      expect(await user.next('capture.failed')).toMatchObject({ kind: 'recording', message: 'Recording could not start: the media server did not record the call.' });
+      expect(await user.next('capture.failed')).toMatchObject({
+        kind: 'recording',
+        message: 'Recording could not start: the media server did not record the call.',
+      });
     }
     expect(harness.rooms[0]!.recordingCalls).toEqual(expect.arrayContaining(['stop caller']));
     expect(harness.pipeline.discardRaw).toHaveBeenCalled();
@@ -257,7 +276,11 @@ describe('recording and transcription of a standard call', () => {
 
     await establish(alice!, bob!, false, 'call000000000000000002');
     const other = 'call000000000000000002';
-    for (const message of [mallory!.captureStart('recording.start', other), mallory!.captureStart('transcription.start', other), { type: 'recording.stop' as const, callId: other }]) {
+    for (const message of [
+      mallory!.captureStart('recording.start', other),
+      mallory!.captureStart('transcription.start', other),
+      { type: 'recording.stop' as const, callId: other },
+    ]) {
       await expect(mallory!.client.request(message)).rejects.toMatchObject({ code: 'no-such-call' });
     }
     expect(harness.rooms[0]!.recordingCalls).toEqual([]);

@@ -37,10 +37,24 @@ describe('a full disk while a recording is processed', () => {
     expect(fill).toThrow(/full/);
     const errors: string[] = [];
     const log: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (msg) => errors.push(msg) };
-    const pipeline = new RecordingPipeline({ janusRecordingsDir: janusDir, store, audio: new RecordingAudio(), transcriber: new PocketsphinxTranscriber(), log });
+    const pipeline = new RecordingPipeline({
+      janusRecordingsDir: janusDir,
+      store,
+      audio: new RecordingAudio(),
+      transcriber: new PocketsphinxTranscriber(),
+      log,
+    });
     const recordingId = RecordingStore.newId();
     for (const party of ['caller', 'callee'] as const) fs.writeFileSync(path.join(janusDir, `${takeFileName(recordingId, party)}-audio-0.mjr`), 'MJR00002');
-    const take = { recordingId, callId: 'C'.repeat(22), parties, startedAt: Date.now(), durationMs: 5000, recordingSpans: [{ startMs: 0, endMs: 5000 }], transcriptionSpans: [] };
+    const take = {
+      recordingId,
+      callId: 'C'.repeat(22),
+      parties,
+      startedAt: Date.now(),
+      durationMs: 5000,
+      recordingSpans: [{ startMs: 0, endMs: 5000 }],
+      transcriptionSpans: [],
+    };
 
     await expect(pipeline.process(take)).rejects.toThrow(/^the server’s disk is full$/);
     expect(fs.readdirSync(janusDir)).toEqual([]);

@@ -54,10 +54,12 @@ async function get(url: string, method = 'GET'): Promise<{ status: number; body:
 /** A request with the path exactly as written (fetch would resolve its dot segments). */
 function rawStatus(rawPath: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.get(`${base}/`, { path: rawPath }, (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    }).on('error', reject);
+    http
+      .get(`${base}/`, { path: rawPath }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      })
+      .on('error', reject);
   });
 }
 
@@ -101,7 +103,11 @@ describe('DownloadLinks', () => {
   it('answers 404 for paths that name no recording file, and leaves other paths to the web server', async () => {
     const link = links.issue(alice.publicKey, recordingId, 'mixed.wav')!;
     const token = new URL(link.path, base).searchParams.get('token');
-    for (const url of [`/api/recordings/${recordingId}/../../accounts.db?token=${token}`, `/api/recordings/${recordingId}/%2e%2e%2faccounts.db?token=${token}`, '/api/recordings/x']) {
+    for (const url of [
+      `/api/recordings/${recordingId}/../../accounts.db?token=${token}`,
+      `/api/recordings/${recordingId}/%2e%2e%2faccounts.db?token=${token}`,
+      '/api/recordings/x',
+    ]) {
       expect(await rawStatus(url)).toBe(404);
     }
     expect((await get('/index.html')).status).toBe(418);

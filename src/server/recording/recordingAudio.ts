@@ -93,7 +93,7 @@ export async function wavDurationMs(file: string): Promise<number> {
     const { size: fileSize } = await handle.stat();
     const head = Buffer.alloc(4096);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    for (let offset = 12; offset + 8 <= bytesRead; ) {
+    for (let offset = 12; offset + 8 <= bytesRead;) {
       const size = head.readUInt32LE(offset + 4);
       if (head.toString('latin1', offset, offset + 4) === 'data') {
         const bytesPerSecond = head.readUInt32LE(28);

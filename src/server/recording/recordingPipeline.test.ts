@@ -91,7 +91,7 @@ async function recordTake(janusDir: string, spans: Pick<FinishedTake, 'recording
 }
 
 function rms(samples: Int16Array, fromMs: number, toMs: number): number {
-  const part = samples.subarray((fromMs * 16), (toMs * 16));
+  const part = samples.subarray(fromMs * 16, toMs * 16);
   return Math.sqrt(part.reduce((sum, sample) => sum + sample * sample, 0) / Math.max(1, part.length));
 }
 
@@ -166,7 +166,9 @@ describe('RecordingPipeline with janus-pp-rec, ffmpeg and pocketsphinx', () => {
     const whole = [{ startMs: 0, endMs: 4800 }];
     const take = await recordTake(janusDir, { recordingSpans: whole, transcriptionSpans: [] });
     await expect(pipeline.process(take)).rejects.toThrow('janus-pp-rec is not installed on the server (Debian package janus-tools)');
-    expect(store.listFor(parties.caller.publicKey)).toMatchObject([{ id: take.recordingId, status: 'failed', problem: 'janus-pp-rec is not installed on the server (Debian package janus-tools)' }]);
+    expect(store.listFor(parties.caller.publicKey)).toMatchObject([
+      { id: take.recordingId, status: 'failed', problem: 'janus-pp-rec is not installed on the server (Debian package janus-tools)' },
+    ]);
     expect(await readdir(janusDir)).toEqual([]);
     expect(await pipeline.problem('recording')).toBe('janus-pp-rec is not installed on the server (Debian package janus-tools)');
   }, 60_000);
@@ -175,6 +177,8 @@ describe('RecordingPipeline with janus-pp-rec, ffmpeg and pocketsphinx', () => {
     expect(await (await setup({ minFreeBytes: Number.MAX_SAFE_INTEGER })).pipeline.problem('recording')).toBe('the server’s disk is nearly full');
     const noEngine = await setup({ transcriber: new PocketsphinxTranscriber({ modelDir: '/nonexistent/model' }) });
     expect(await noEngine.pipeline.problem('recording')).toBeNull();
-    expect(await noEngine.pipeline.problem('transcription')).toMatch(/^the speech recognition model is not installed on the server \(Debian package pocketsphinx-en-us/);
+    expect(await noEngine.pipeline.problem('transcription')).toMatch(
+      /^the speech recognition model is not installed on the server \(Debian package pocketsphinx-en-us/,
+    );
   });
 });

@@ -182,7 +182,13 @@ export class RecordingPipeline {
   }
 
   /** Moves each party's audio into the recording's folder (silenced where recording was off) and mixes them. */
-  private async keepAudio(take: FinishedTake, tracks: { party: Party; wav: string }[], durationMs: number, workDir: string, folder: string): Promise<RecordingFile[]> {
+  private async keepAudio(
+    take: FinishedTake,
+    tracks: { party: Party; wav: string }[],
+    durationMs: number,
+    workDir: string,
+    folder: string,
+  ): Promise<RecordingFile[]> {
     const spans = take.recordingSpans;
     const whole = spans.length === 1 && (spans[0]?.startMs ?? 0) <= EDGE_MS && (spans[0]?.endMs ?? 0) >= Math.min(take.durationMs, durationMs) - EDGE_MS;
     const kept: { file: RecordingFile; path: string }[] = [];
@@ -208,7 +214,9 @@ async function writeTranscript(folder: string, take: FinishedTake, durationMs: n
   const lines = segments.map((segment) => `[${clock(segment.startMs)}] ${segment.speaker}: ${segment.text}`);
   const heading = `Transcript of a call between ${caller.handle} (caller) and ${callee.handle} (callee), ${new Date(take.startedAt).toISOString()}`;
   await writeFile(path.join(folder, 'transcript.json'), `${JSON.stringify(json, null, 2)}\n`, { mode: 0o600 });
-  await writeFile(path.join(folder, 'transcript.txt'), `${heading}\n\n${lines.join('\n')}${lines.length ? '\n' : '(nothing was recognised)\n'}`, { mode: 0o600 });
+  await writeFile(path.join(folder, 'transcript.txt'), `${heading}\n\n${lines.join('\n')}${lines.length ? '\n' : '(nothing was recognised)\n'}`, {
+    mode: 0o600,
+  });
 }
 
 /** mm:ss.t from ms. */

@@ -29,7 +29,16 @@ describe('RecordingStore', () => {
 
     expect(store.listFor(bob.publicKey).map((recording) => recording.id)).toEqual([newer, older]);
     expect(store.listFor(alice.publicKey)).toEqual([
-      { id: older, callId: CALL, createdAt: 1000, durationMs: 1500, participants: { caller: 'alice', callee: 'bob' }, status: 'ready', problem: null, files: ['mixed.wav'] },
+      {
+        id: older,
+        callId: CALL,
+        createdAt: 1000,
+        durationMs: 1500,
+        participants: { caller: 'alice', callee: 'bob' },
+        status: 'ready',
+        problem: null,
+        files: ['mixed.wav'],
+      },
     ]);
     expect(store.getFor(carol.publicKey, older)).toBeNull();
     expect(store.fileFor(alice.publicKey, older, 'mixed.wav')).toBe(path.join(dataDir, 'recordings', older, 'mixed.wav'));

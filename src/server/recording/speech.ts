@@ -20,12 +20,17 @@ export function readWav(bytes: Uint8Array): PcmAudio {
   const tag = (offset: number) => String.fromCharCode(...bytes.subarray(offset, offset + 4));
   if (bytes.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw new Error('not a WAV file');
   let format: { channels: number; sampleRate: number; bits: number; encoding: number } | null = null;
-  for (let offset = 12; offset + 8 <= bytes.length; ) {
+  for (let offset = 12; offset + 8 <= bytes.length;) {
     const id = tag(offset);
     const size = view.getUint32(offset + 4, true);
     const body = offset + 8;
     if (id === 'fmt ' && size >= 16) {
-      format = { encoding: view.getUint16(body, true), channels: view.getUint16(body + 2, true), sampleRate: view.getUint32(body + 4, true), bits: view.getUint16(body + 14, true) };
+      format = {
+        encoding: view.getUint16(body, true),
+        channels: view.getUint16(body + 2, true),
+        sampleRate: view.getUint32(body + 4, true),
+        bits: view.getUint16(body + 14, true),
+      };
     } else if (id === 'data') {
       if (!format) throw new Error('the WAV file has no format before its data');
       const pcm = format.encoding === 1 || format.encoding === 0xfffe;

@@ -50,7 +50,11 @@ function toolFailure(run: ToolRun, error: ExecFileException, stderr: string): To
   if (error.code === 'ENOENT') return missingProgram(name, run.packageName);
   if (isDiskFull(error) || /no space left on device/i.test(stderr)) return diskFull();
   if (error.killed) return new ToolError(`${name} did not finish within ${Math.round(run.timeoutMs / 1000)} s`, 'failed');
-  const lastLine = stderr.trim().split('\n').filter((line) => line.trim() !== '').pop();
+  const lastLine = stderr
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .pop();
   return new ToolError(`${name} failed${lastLine ? `: ${lastLine.trim().slice(0, 200)}` : ` (exit ${String(error.code)})`}`, 'failed');
 }
 
@@ -70,7 +74,12 @@ export function isDiskFull(error: unknown): boolean {
 
 /** The path of an executable `name` on PATH (or `name` itself when it is a path), or null. */
 export async function findExecutable(name: string, searchPath = process.env.PATH ?? ''): Promise<string | null> {
-  const candidates = name.includes('/') ? [name] : searchPath.split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, name));
+  const candidates = name.includes('/')
+    ? [name]
+    : searchPath
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((dir) => path.join(dir, name));
   for (const candidate of candidates) {
     try {
       await access(candidate, constants.X_OK);

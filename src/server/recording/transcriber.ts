@@ -80,16 +80,26 @@ export class PocketsphinxTranscriber implements Transcriber {
       await runTool({
         program: this.program,
         args: [
-          '-adcin', 'yes',
-          '-cepdir', path.dirname(wavFile),
-          '-cepext', '.wav',
-          '-ctl', control,
-          '-hyp', hypotheses,
-          '-cmn', 'batch',
-          '-hmm', this.model.hmm,
-          '-lm', this.model.lm,
-          '-dict', this.model.dict,
-          '-logfn', log,
+          '-adcin',
+          'yes',
+          '-cepdir',
+          path.dirname(wavFile),
+          '-cepext',
+          '.wav',
+          '-ctl',
+          control,
+          '-hyp',
+          hypotheses,
+          '-cmn',
+          'batch',
+          '-hmm',
+          this.model.hmm,
+          '-lm',
+          this.model.lm,
+          '-dict',
+          this.model.dict,
+          '-logfn',
+          log,
         ],
         timeoutMs: 60_000 + speechSeconds * 3000,
         packageName: 'pocketsphinx',
@@ -119,6 +129,9 @@ export function parseHypotheses(text: string): Map<string, string> {
 /** pocketsphinx writes its errors to its log file, not to stderr. */
 async function explainFailure(error: ToolError, log: string): Promise<string> {
   const lines = await readFile(log, 'utf8').catch(() => '');
-  const last = lines.split('\n').filter((line) => line.startsWith('ERROR:') || line.startsWith('FATAL')).pop();
+  const last = lines
+    .split('\n')
+    .filter((line) => line.startsWith('ERROR:') || line.startsWith('FATAL'))
+    .pop();
   return last ? `pocketsphinx_batch failed: ${last.replace(/^\w+: "[^"]*", line \d+: /, '').slice(0, 200)}` : error.message;
 }

@@ -126,7 +126,15 @@ export function rawLogin(url: string, user: TestUser, options: WebSocket.ClientO
       const message = JSON.parse(String(data)) as { type: string; nonce?: string };
       if (message.type === 'challenge' && message.nonce) {
         const origin = serverOriginOf(url);
-        socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'login', publicKey: user.publicKey, origin, signature: user.signLogin({ nonce: message.nonce, origin }) }));
+        socket.send(
+          JSON.stringify({
+            v: PROTOCOL_VERSION,
+            type: 'login',
+            publicKey: user.publicKey,
+            origin,
+            signature: user.signLogin({ nonce: message.nonce, origin }),
+          }),
+        );
       } else if (message.type === 'session') {
         clearTimeout(timer);
         socket.off('message', onMessage);

@@ -127,7 +127,10 @@ describe.each(BACKENDS)('CallFrameCrypto with %s', (_backend, subtle) => {
 
   it('drops replayed frames, accepts reordered ones, refuses ones older than the window', async () => {
     const { caller, callee } = pair();
-    const frames = await encryptAll(caller, Array.from({ length: ReplayWindow.SIZE + 10 }, (_, n) => n));
+    const frames = await encryptAll(
+      caller,
+      Array.from({ length: ReplayWindow.SIZE + 10 }, (_, n) => n),
+    );
     const first = frames[0] as Uint8Array<ArrayBuffer>;
     expectPlaintext(await callee.decrypt(first), frame(0));
     expect(await callee.decrypt(first)).toEqual({ ok: false, reason: 'replay' });

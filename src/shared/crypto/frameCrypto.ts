@@ -15,16 +15,7 @@
 // video transforms run side by side on one protector: a frame's CTR is taken before its AEAD starts,
 // and a received frame's freshness and epoch are checked again once it has authenticated.
 import { ReplayWindow } from './replayWindow';
-import {
-  type CipherSuite,
-  type CipherSuiteId,
-  SFrameError,
-  SFrameKey,
-  type SubtleAesGcm,
-  cipherSuite,
-  decodeHeader,
-  ratchetBaseKey,
-} from './sframe';
+import { type CipherSuite, type CipherSuiteId, SFrameError, SFrameKey, type SubtleAesGcm, cipherSuite, decodeHeader, ratchetBaseKey } from './sframe';
 
 export type DropReason = 'malformed' | 'unknown-key' | 'replay' | 'auth' | 'reflected';
 

@@ -139,7 +139,6 @@ describe('SFrame encryption (RFC 9605 C.3)', () => {
     expect(bytesToHex(new SFrameKey(suite, kid, baseKey).nonce(ctr))).toBe(v.nonce);
     expect(bytesToHex(concatBytes(encodeHeader(kid, ctr), hex(v.metadata)))).toBe(v.aad);
   });
-
 });
 
 // The frame path on both AEADs: @noble/ciphers, and WebCrypto (Node's crypto.subtle) for AES-GCM.

@@ -219,9 +219,11 @@ export class CallSecurity {
     if (call.status.state === 'failed') return { status: call.status, send: null };
     if (call.status.state !== 'handshaking' || !call.handshake) {
       const during =
-        call.status.state === 'standard' ? 'a call without end-to-end encryption'
-        : call.status.state === 'established' ? 'a call whose handshake had completed'
-        : 'a call whose E2EE decisions were not checked yet';
+        call.status.state === 'standard'
+          ? 'a call without end-to-end encryption'
+          : call.status.state === 'established'
+            ? 'a call whose handshake had completed'
+            : 'a call whose E2EE decisions were not checked yet';
       return this.fail(call, `An end-to-end encryption handshake message arrived during ${during}.`);
     }
     if (message.seq !== call.expectedSeq) {

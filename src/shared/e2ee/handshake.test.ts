@@ -5,7 +5,15 @@ import hybridVectors from '../crypto/fixtures/call-handshake-hybrid.json';
 import { bytesToHex, hexToBytes } from '../encoding';
 import type { E2eeDecision } from '../protocol';
 import { signDecision } from './decision';
-import { CALL_HANDSHAKE_SUITE, CALL_NOISE_PROTOCOL, CallHandshake, type CallHandshakeOptions, HandshakeError, type HandshakeResult, callPrologue } from './handshake';
+import {
+  CALL_HANDSHAKE_SUITE,
+  CALL_NOISE_PROTOCOL,
+  CallHandshake,
+  type CallHandshakeOptions,
+  HandshakeError,
+  type HandshakeResult,
+  callPrologue,
+} from './handshake';
 import { HandshakeState } from './noise';
 
 interface Identity {
@@ -24,8 +32,24 @@ const ISSUED_AT = 1_700_000_000_000;
 
 function decisions(caller: Identity, callee: Identity, id = callId): { callerDecision: E2eeDecision; calleeDecision: E2eeDecision } {
   return {
-    callerDecision: signDecision(caller.seed, { callId: id, role: 'caller', e2ee: true, signerKey: caller.key, peerKey: callee.key, handshake: CALL_HANDSHAKE_SUITE, issuedAt: ISSUED_AT }),
-    calleeDecision: signDecision(callee.seed, { callId: id, role: 'callee', e2ee: true, signerKey: callee.key, peerKey: caller.key, handshake: CALL_HANDSHAKE_SUITE, issuedAt: ISSUED_AT }),
+    callerDecision: signDecision(caller.seed, {
+      callId: id,
+      role: 'caller',
+      e2ee: true,
+      signerKey: caller.key,
+      peerKey: callee.key,
+      handshake: CALL_HANDSHAKE_SUITE,
+      issuedAt: ISSUED_AT,
+    }),
+    calleeDecision: signDecision(callee.seed, {
+      callId: id,
+      role: 'callee',
+      e2ee: true,
+      signerKey: callee.key,
+      peerKey: caller.key,
+      handshake: CALL_HANDSHAKE_SUITE,
+      issuedAt: ISSUED_AT,
+    }),
   };
 }
 
@@ -40,7 +64,15 @@ function sides(
   const signed = decisions(caller, callee);
   return {
     caller: new CallHandshake({ callId, role: 'caller', identitySeed: caller.seed, localKey: caller.key, peerKey: callerBelievesCallee, ...signed }),
-    callee: new CallHandshake({ callId, role: 'callee', identitySeed: callee.seed, localKey: callee.key, peerKey: calleeBelievesCaller, ...signed, ...overrides }),
+    callee: new CallHandshake({
+      callId,
+      role: 'callee',
+      identitySeed: callee.seed,
+      localKey: callee.key,
+      peerKey: calleeBelievesCaller,
+      ...signed,
+      ...overrides,
+    }),
   };
 }
 
@@ -84,8 +116,8 @@ describe('CallHandshake', () => {
   });
 
   it('uses fresh ephemeral keys: two calls get different codes and keys', () => {
-    const first = run(...Object.values(sides(alice, bob.key, bob, alice.key)) as [CallHandshake, CallHandshake]);
-    const second = run(...Object.values(sides(alice, bob.key, bob, alice.key)) as [CallHandshake, CallHandshake]);
+    const first = run(...(Object.values(sides(alice, bob.key, bob, alice.key)) as [CallHandshake, CallHandshake]));
+    const second = run(...(Object.values(sides(alice, bob.key, bob, alice.key)) as [CallHandshake, CallHandshake]));
     expect(first.caller.securityCode).not.toBe(second.caller.securityCode);
     expect(first.caller.sendBaseKey).not.toEqual(second.caller.sendBaseKey);
   });
@@ -101,8 +133,24 @@ describe('CallHandshake', () => {
     const callerKey = ed25519.getPublicKey(callerSeed);
     const calleeKey = ed25519.getPublicKey(calleeSeed);
     const signed = {
-      callerDecision: signDecision(callerSeed, { callId: v.inputs.callId, role: 'caller', e2ee: true, signerKey: callerKey, peerKey: calleeKey, handshake: v.protocol, issuedAt: v.inputs.issuedAt }),
-      calleeDecision: signDecision(calleeSeed, { callId: v.inputs.callId, role: 'callee', e2ee: true, signerKey: calleeKey, peerKey: callerKey, handshake: v.protocol, issuedAt: v.inputs.issuedAt }),
+      callerDecision: signDecision(callerSeed, {
+        callId: v.inputs.callId,
+        role: 'caller',
+        e2ee: true,
+        signerKey: callerKey,
+        peerKey: calleeKey,
+        handshake: v.protocol,
+        issuedAt: v.inputs.issuedAt,
+      }),
+      calleeDecision: signDecision(calleeSeed, {
+        callId: v.inputs.callId,
+        role: 'callee',
+        e2ee: true,
+        signerKey: calleeKey,
+        peerKey: callerKey,
+        handshake: v.protocol,
+        issuedAt: v.inputs.issuedAt,
+      }),
     };
     expect(v.protocol).toBe(CALL_NOISE_PROTOCOL);
     expect(signed).toEqual({ callerDecision: v.callerDecision, calleeDecision: v.calleeDecision });
@@ -234,7 +282,15 @@ describe('CallHandshake', () => {
   });
 
   it('fails when the sides saw different decisions', () => {
-    const offDecision = signDecision(bob.seed, { callId, role: 'callee', e2ee: false, signerKey: bob.key, peerKey: alice.key, handshake: CALL_HANDSHAKE_SUITE, issuedAt: ISSUED_AT });
+    const offDecision = signDecision(bob.seed, {
+      callId,
+      role: 'callee',
+      e2ee: false,
+      signerKey: bob.key,
+      peerKey: alice.key,
+      handshake: CALL_HANDSHAKE_SUITE,
+      issuedAt: ISSUED_AT,
+    });
     const { caller, callee } = sides(alice, bob.key, bob, alice.key, { calleeDecision: offDecision });
     const { reply } = callee.receive(caller.start() as Uint8Array);
     expect(handshakeError(() => caller.receive(reply as Uint8Array))).toMatch(/message 2 did not authenticate/);
@@ -322,6 +378,8 @@ describe('peer identity keys', () => {
     const smallOrder = new Uint8Array(32);
     smallOrder[0] = 1; // the identity point
     const signed = decisions(alice, bob);
-    expect(handshakeError(() => new CallHandshake({ callId, role: 'caller', identitySeed: alice.seed, localKey: alice.key, peerKey: smallOrder, ...signed }))).toMatch(/small order/);
+    expect(
+      handshakeError(() => new CallHandshake({ callId, role: 'caller', identitySeed: alice.seed, localKey: alice.key, peerKey: smallOrder, ...signed })),
+    ).toMatch(/small order/);
   });
 });

@@ -86,7 +86,9 @@ export interface HandshakeStep {
 }
 
 /** The prologue both sides mix in before the first message. */
-export function callPrologue(options: Pick<CallHandshakeOptions, 'callId' | 'role' | 'localKey' | 'peerKey' | 'callerDecision' | 'calleeDecision'>): Uint8Array {
+export function callPrologue(
+  options: Pick<CallHandshakeOptions, 'callId' | 'role' | 'localKey' | 'peerKey' | 'callerDecision' | 'calleeDecision'>,
+): Uint8Array {
   const [callerKey, calleeKey] = options.role === 'caller' ? [options.localKey, options.peerKey] : [options.peerKey, options.localKey];
   return encodeFields(PROLOGUE_DOMAIN, [
     utf8ToBytes(options.callId),
@@ -118,8 +120,7 @@ export class CallHandshake {
     }
     this.role = options.role;
     this.expectedRemoteStatic = ed25519.utils.toMontgomery(options.peerKey);
-    const staticSecret =
-      options.staticSecret?.slice() ?? (options.identitySeed ? ed25519.utils.toMontgomerySecret(options.identitySeed) : null);
+    const staticSecret = options.staticSecret?.slice() ?? (options.identitySeed ? ed25519.utils.toMontgomerySecret(options.identitySeed) : null);
     if (staticSecret?.length !== 32) throw new Error('the handshake needs this side’s 32-byte identity secret');
     this.state = new HandshakeState({
       protocolName: CALL_NOISE_PROTOCOL,

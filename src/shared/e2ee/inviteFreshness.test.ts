@@ -12,7 +12,15 @@ const T0 = 1_700_000_000_000;
 
 /** An invite for `callId` as its caller signed it at `issuedAt`. */
 function invite(callId: string, issuedAt: number) {
-  const decision = signDecision(callerSeed, { callId, role: 'caller', e2ee: true, signerKey: callerKey, peerKey: calleeKey, handshake: CALL_HANDSHAKE_SUITE, issuedAt });
+  const decision = signDecision(callerSeed, {
+    callId,
+    role: 'caller',
+    e2ee: true,
+    signerKey: callerKey,
+    peerKey: calleeKey,
+    handshake: CALL_HANDSHAKE_SUITE,
+    issuedAt,
+  });
   return { callId, decision, callerKey, calleeKey };
 }
 
@@ -77,7 +85,10 @@ describe('InviteFreshness', () => {
     // Signed for another callee (a relay that swapped keys), or named with another caller's key.
     expect(invites.check({ ...signed, calleeKey: otherKey }).verdict).toBe('unverified');
     expect(invites.check({ ...signed, callerKey: otherKey }).verdict).toBe('unverified');
-    expect(invites.check({ ...signed, decision: { ...signed.decision, role: 'callee' } })).toMatchObject({ verdict: 'unverified', reason: /signed as the callee/ });
+    expect(invites.check({ ...signed, decision: { ...signed.decision, role: 'callee' } })).toMatchObject({
+      verdict: 'unverified',
+      reason: /signed as the callee/,
+    });
     // Unverified invites are not remembered: the real one still rings.
     expect(invites.check(signed).verdict).toBe('live');
   });

@@ -58,7 +58,10 @@ export class InviteFreshness {
     const skew = decision.issuedAt - now;
     if (Math.abs(skew) > INVITE_WINDOW_MS) {
       const seconds = Math.round(Math.abs(skew) / 1000);
-      return { verdict: 'stale', reason: skew < 0 ? `the invite was signed ${seconds} s ago` : `the invite was signed ${seconds} s ahead of this device's clock` };
+      return {
+        verdict: 'stale',
+        reason: skew < 0 ? `the invite was signed ${seconds} s ago` : `the invite was signed ${seconds} s ahead of this device's clock`,
+      };
     }
     this.seen.set(callId, decision.issuedAt);
     if (this.seen.size > MAX_REMEMBERED) this.seen.delete(this.seen.keys().next().value as string);

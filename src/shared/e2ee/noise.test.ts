@@ -43,8 +43,7 @@ function parties(v: NoiseVector): { initiator: HandshakeState; responder: Handsh
 function runVector(v: NoiseVector): void {
   const { initiator, responder } = parties(v);
   const handshakeLength = noiseProtocol(v.protocol_name).pattern.messages.length;
-  let transport: { initiator: { send: CipherState; receive: CipherState }; responder: { send: CipherState; receive: CipherState } } | null =
-    null;
+  let transport: { initiator: { send: CipherState; receive: CipherState }; responder: { send: CipherState; receive: CipherState } } | null = null;
   v.messages.forEach((message, i) => {
     const fromInitiator = i % 2 === 0;
     const payload = hexToBytes(message.payload);
@@ -84,16 +83,21 @@ describe('HandshakeState', () => {
   const xx = noiseVectors.vectors.find((v) => v.protocol_name === 'Noise_XX_25519_AESGCM_SHA256') as NoiseVector;
 
   it('refuses protocols it does not implement', () => {
-    for (const name of ['Noise_NN_25519_AESGCM_SHA256', 'Noise_XX_448_AESGCM_SHA256', 'Noise_XX_25519_AESGCM_SHA256_x', 'Noise_constructor_25519_AESGCM_SHA256']) {
+    for (const name of [
+      'Noise_NN_25519_AESGCM_SHA256',
+      'Noise_XX_448_AESGCM_SHA256',
+      'Noise_XX_25519_AESGCM_SHA256_x',
+      'Noise_constructor_25519_AESGCM_SHA256',
+    ]) {
       expect(() => noiseProtocol(name)).toThrow(/unsupported Noise protocol/);
     }
   });
 
   it('refuses to run without the keys its pattern needs', () => {
     expect(() => new HandshakeState({ protocolName: xx.protocol_name, initiator: true })).toThrow(/needs this side's static key/);
-    expect(
-      () => new HandshakeState({ protocolName: 'Noise_IK_25519_AESGCM_SHA256', initiator: true, staticSecret: hexToBytes(xx.init_static) }),
-    ).toThrow(/responder's static key in advance/);
+    expect(() => new HandshakeState({ protocolName: 'Noise_IK_25519_AESGCM_SHA256', initiator: true, staticSecret: hexToBytes(xx.init_static) })).toThrow(
+      /responder's static key in advance/,
+    );
   });
 
   it('enforces turn order', () => {
@@ -121,7 +125,12 @@ describe('HandshakeState', () => {
 
   it('fails when the prologues differ', () => {
     const { initiator } = parties(xx);
-    const responder = new HandshakeState({ protocolName: xx.protocol_name, initiator: false, prologue: new Uint8Array(1), staticSecret: hexToBytes(xx.resp_static) });
+    const responder = new HandshakeState({
+      protocolName: xx.protocol_name,
+      initiator: false,
+      prologue: new Uint8Array(1),
+      staticSecret: hexToBytes(xx.resp_static),
+    });
     responder.readMessage(initiator.writeMessage());
     expect(() => initiator.readMessage(responder.writeMessage())).toThrow(/did not authenticate/);
   });

@@ -42,7 +42,11 @@ const EMPTY = new Uint8Array(0);
 
 // ---- algorithms ------------------------------------------------------------------------------
 
-type Aead = (key: Uint8Array, nonce: Uint8Array, ad: Uint8Array) => {
+type Aead = (
+  key: Uint8Array,
+  nonce: Uint8Array,
+  ad: Uint8Array,
+) => {
   encrypt(data: Uint8Array): Uint8Array;
   decrypt(data: Uint8Array): Uint8Array;
 };
@@ -77,8 +81,29 @@ interface HandshakePattern {
 
 const PATTERNS = new Map<string, HandshakePattern>([
   ['XX', { responderPreMessage: [], messages: [['e'], ['e', 'ee', 's', 'es'], ['s', 'se']], kem: false }],
-  ['XXhfs', { responderPreMessage: [], messages: [['e', 'e1'], ['e', 'ee', 'ekem1', 's', 'es'], ['s', 'se']], kem: true }],
-  ['IK', { responderPreMessage: ['s'], messages: [['e', 'es', 's', 'ss'], ['e', 'ee', 'se']], kem: false }],
+  [
+    'XXhfs',
+    {
+      responderPreMessage: [],
+      messages: [
+        ['e', 'e1'],
+        ['e', 'ee', 'ekem1', 's', 'es'],
+        ['s', 'se'],
+      ],
+      kem: true,
+    },
+  ],
+  [
+    'IK',
+    {
+      responderPreMessage: ['s'],
+      messages: [
+        ['e', 'es', 's', 'ss'],
+        ['e', 'ee', 'se'],
+      ],
+      kem: false,
+    },
+  ],
 ]);
 
 export interface NoiseProtocol {

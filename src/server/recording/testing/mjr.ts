@@ -12,7 +12,7 @@ const run = promisify(execFile);
 export function oggPackets(ogg: Uint8Array): Uint8Array[] {
   const packets: Uint8Array[] = [];
   let current: number[] = [];
-  for (let offset = 0; offset + 27 <= ogg.length; ) {
+  for (let offset = 0; offset + 27 <= ogg.length;) {
     if (String.fromCharCode(...ogg.subarray(offset, offset + 4)) !== 'OggS') throw new Error('not an Ogg page');
     const segments = ogg[offset + 26] ?? 0;
     let body = offset + 27 + segments;
@@ -33,7 +33,25 @@ export function oggPackets(ogg: Uint8Array): Uint8Array[] {
 /** Encodes `wavFile` as 20 ms Opus frames and writes them as Janus would have recorded them. */
 export async function writeOpusMjr(wavFile: string, mjrFile: string, firstPacketMicros: number): Promise<void> {
   const ogg = `${mjrFile}.ogg`;
-  await run('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-i', wavFile, '-ar', '48000', '-ac', '1', '-c:a', 'libopus', '-b:a', '32k', '-frame_duration', '20', ogg]);
+  await run('ffmpeg', [
+    '-v',
+    'error',
+    '-nostdin',
+    '-y',
+    '-i',
+    wavFile,
+    '-ar',
+    '48000',
+    '-ac',
+    '1',
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '32k',
+    '-frame_duration',
+    '20',
+    ogg,
+  ]);
   const packets = oggPackets(await readFile(ogg));
   const info = Buffer.from(JSON.stringify({ t: 'a', c: 'opus', s: firstPacketMicros - 5000, u: firstPacketMicros }));
   const parts: Buffer[] = [Buffer.from('MJR00002'), u16(info.length), info];
