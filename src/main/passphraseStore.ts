@@ -1,7 +1,7 @@
 // A passphrase-protected store for systems without a key store (Linux's `basic_text`, see
 // atRest.ts): the user chooses a passphrase, main asks for it at each start, and the sealed files
 // (identity, contacts, history) are encrypted with a key derived from it instead of Chromium's
-// built-in password. Nothing derived from the passphrase is ever written down.
+// built-in password. Neither the passphrase nor the sealing key is written down: only a salt and a check value.
 //
 // The passphrase file (`passphrase-store.json`, not secret):
 //   { format: "softphone-passphrase-store", version: 1,
