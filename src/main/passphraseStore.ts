@@ -6,19 +6,17 @@
 // The passphrase file (`passphrase-store.json`, not secret):
 //   { format: "softphone-passphrase-store", version: 1,
 //     kdf: { name: "scrypt", log2N, r: 8, p: 1, salt (16 bytes) }, check (16 bytes) }
-// scrypt turns the passphrase into a master key; HKDF-SHA256 splits it into the sealing key and a
-// 16-byte check value, so a wrong passphrase is told at once (as in shared/identityBackup.ts; the
+// The keys come as for identity backups (derivePassphraseKeys in shared/identityBackup.ts, under
+// this store's own label): the sealing key and a check value that tells a wrong passphrase at once (the
 // check lets nobody test guesses faster than opening a sealed file would). Each sealed file is
 // XChaCha20-Poly1305 under the sealing key with a fresh random 24-byte nonce, the file's role bound
 // as associated data so one store's file cannot be swapped in for another's.
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { equalBytes, randomBytes } from '@noble/ciphers/utils.js';
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { scryptAsync } from '@noble/hashes/scrypt.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { NewBackupPassphrase } from '../shared/bridge';
+import { derivePassphraseKeys } from '../shared/identityBackup';
 import { fromBase64Url, toBase64Url, utf8ToBytes } from '../shared/encoding';
 import { base64UrlBytes } from '../shared/protocol';
 import { readTextIfExists, writeFileAtomic } from './atomicFile';
@@ -56,7 +54,7 @@ export class PassphraseSealer {
 
   /** Derives the keys; null when the passphrase does not match the file's check value. */
   static async unlock(file: PassphraseStoreFile, passphrase: string): Promise<PassphraseSealer | null> {
-    const { key, check } = await deriveKeys(passphrase, fromBase64Url(file.kdf.salt), file.kdf.log2N);
+    const { key, check } = await deriveKeys(passphrase, file.kdf);
     if (!equalBytes(check, fromBase64Url(file.check))) {
       key.fill(0);
       return null;
@@ -80,11 +78,9 @@ export class PassphraseSealer {
   }
 }
 
-async function deriveKeys(passphrase: string, salt: Uint8Array, log2N: number): Promise<{ key: Uint8Array; check: Uint8Array }> {
-  const master = await scryptAsync(utf8ToBytes(passphrase.normalize('NFC')), salt, { N: 2 ** log2N, r: 8, p: 1, dkLen: 32 });
-  const okm = hkdf(sha256, master, undefined, utf8ToBytes('softphone passphrase store v1'), 48);
-  master.fill(0);
-  return { key: okm.slice(0, 32), check: okm.slice(32, 48) };
+async function deriveKeys(passphrase: string, kdf: { log2N: number; salt: string }): Promise<{ key: Uint8Array; check: Uint8Array }> {
+  const { encryption, check } = await derivePassphraseKeys(passphrase, kdf, 'softphone/passphrase-store/v1');
+  return { key: encryption, check };
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -115,15 +111,10 @@ export async function readPassphraseStore(dir: string): Promise<PassphraseStoreF
 
 /** Chooses a new salt for `passphrase`, writes the passphrase file and answers the sealer. */
 export async function createPassphraseStore(dir: string, passphrase: string, log2N = DEFAULT_STORE_LOG2N): Promise<PassphraseSealer> {
-  const salt = randomBytes(16);
-  const { key, check } = await deriveKeys(NewBackupPassphrase.parse(passphrase), salt, log2N);
+  const kdf = { name: 'scrypt' as const, log2N, r: 8 as const, p: 1 as const, salt: toBase64Url(randomBytes(16)) };
+  const { key, check } = await deriveKeys(NewBackupPassphrase.parse(passphrase), kdf);
   key.fill(0);
-  const file: PassphraseStoreFile = {
-    format: FORMAT,
-    version: 1,
-    kdf: { name: 'scrypt', log2N, r: 8, p: 1, salt: toBase64Url(salt) },
-    check: toBase64Url(check),
-  };
+  const file: PassphraseStoreFile = { format: FORMAT, version: 1, kdf, check: toBase64Url(check) };
   await writeFileAtomic(join(dir, PASSPHRASE_STORE_FILE), `${JSON.stringify(file, null, 2)}\n`);
   const sealer = await PassphraseSealer.unlock(file, passphrase);
   if (!sealer) throw new Error('the passphrase file just written does not open');

@@ -170,12 +170,24 @@ function parseBackup(text: string): BackupFileV1 {
 }
 
 async function deriveKeys(file: Pick<BackupFileV1, 'kdf'>, passphrase: string): Promise<{ encryption: Uint8Array; check: Uint8Array }> {
-  const { log2N, r, p, salt } = file.kdf;
-  const master = await scryptAsync(utf8ToBytes(passphrase.normalize('NFC')), fromBase64Url(salt), { N: 2 ** log2N, r, p, dkLen: 32 });
+  return derivePassphraseKeys(passphrase, file.kdf, 'softphone/identity-backup/v1');
+}
+
+/**
+ * A passphrase's keys: scrypt (r = 8, p = 1) to a master key, split by HKDF-SHA256 into a 32-byte
+ * encryption key and a 16-byte check value that tells a wrong passphrase at once. `label` keeps
+ * each use's keys apart (identity backups here, main's passphrase store).
+ */
+export async function derivePassphraseKeys(
+  passphrase: string,
+  kdf: { log2N: number; salt: string },
+  label: string,
+): Promise<{ encryption: Uint8Array; check: Uint8Array }> {
+  const master = await scryptAsync(utf8ToBytes(passphrase.normalize('NFC')), fromBase64Url(kdf.salt), { N: 2 ** kdf.log2N, r: 8, p: 1, dkLen: 32 });
   try {
     return {
-      encryption: hkdf(sha256, master, undefined, utf8ToBytes('softphone/identity-backup/v1/key'), 32),
-      check: hkdf(sha256, master, undefined, utf8ToBytes('softphone/identity-backup/v1/check'), 16),
+      encryption: hkdf(sha256, master, undefined, utf8ToBytes(`${label}/key`), 32),
+      check: hkdf(sha256, master, undefined, utf8ToBytes(`${label}/check`), 16),
     };
   } finally {
     master.fill(0);
